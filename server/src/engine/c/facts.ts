@@ -1,0 +1,186 @@
+// The facts the C indexer extracts from one file, on both sides of struct_ops: BPF programs
+// and maps, and the kernel/module code that defines and registers ops types. Facts are plain
+// data (no syntax trees), serialisable, and every location points into what the user wrote.
+
+import type { Location } from '../common/location';
+
+/** A C type as written in source, structured enough for layout and printing. */
+export type CType =
+  | { readonly kind: 'named'; readonly name: string } // int, unsigned long, u32, a typedef name, void
+  | { readonly kind: 'struct' | 'union' | 'enum'; readonly tag: string } // tag '' for an anonymous inline body, see `inline`
+  | { readonly kind: 'pointer'; readonly to: CType }
+  | { readonly kind: 'array'; readonly of: CType; readonly length?: number } // length undefined: flexible or unknown
+  | { readonly kind: 'function'; readonly returns: CType; readonly params: readonly CParam[]; readonly variadic: boolean };
+
+export interface CParam {
+  readonly name: string;
+  readonly type: CType;
+  /** The parameter as written, e.g. `struct sock *sk`. */
+  readonly text: string;
+}
+
+export interface CMember {
+  readonly name: string; // '' for an anonymous struct/union member
+  readonly type: CType;
+  readonly text: string;
+  readonly location: Location;
+  readonly bitfieldWidth?: number;
+  /** Inline definition of an anonymous struct/union member's type. */
+  readonly inline?: CTypeDefinition;
+  /** Alignment from `__attribute__((aligned(N)))` or `____cacheline_aligned` on the member. */
+  readonly alignAttribute?: number;
+}
+
+export interface CTypeDefinition {
+  readonly kind: 'struct' | 'union' | 'enum' | 'typedef';
+  readonly name: string;
+  readonly location: Location;
+  readonly nameLocation: Location;
+  readonly members: readonly CMember[]; // struct/union only
+  readonly enumerators: readonly { readonly name: string; readonly value?: bigint }[]; // enum only
+  readonly aliased?: CType; // typedef only
+  readonly packed: boolean;
+  readonly alignAttribute?: number;
+}
+
+/** The value of one designated initializer in a struct_ops map or descriptor. */
+export type InitValue =
+  | { readonly kind: 'function'; readonly name: string } // prog, (void *)prog, &prog
+  | { readonly kind: 'null' } // NULL or (void *)0
+  | { readonly kind: 'integer'; readonly value: bigint; readonly pointerCast: boolean }
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'addressOf'; readonly name: string } // &variable (descriptors: .cfi_stubs = &x)
+  | { readonly kind: 'list' } // nested { ... }
+  | { readonly kind: 'expression'; readonly text: string }; // anything not evaluated
+
+export interface MemberInit {
+  /** Designator name (first component of `.a.b`). */
+  readonly name: string;
+  /** Range of the designator, e.g. `.cong_avoid`. */
+  readonly location: Location;
+  readonly value: InitValue;
+  readonly valueLocation: Location;
+}
+
+/** A variable placed in a struct_ops section: one libbpf map. */
+export interface StructOpsMap {
+  readonly name: string;
+  readonly nameLocation: Location;
+  /** The whole declaration. */
+  readonly location: Location;
+  /** The struct tag as written (may carry a `___flavor` suffix). */
+  readonly typeName: string;
+  readonly typeLocation: Location;
+  /** The section as written: `.struct_ops`, `.struct_ops.link`, `?.struct_ops`, or any other `.struct_ops*`. */
+  readonly section: string;
+  readonly sectionLocation: Location;
+  readonly hasInitializer: boolean;
+  readonly members: readonly MemberInit[];
+  readonly isStatic: boolean;
+}
+
+export interface BpfProgram {
+  readonly name: string;
+  readonly nameLocation: Location;
+  readonly location: Location;
+  /** The section as written, e.g. `struct_ops/ssthresh`, `?struct_ops.s/init`, `tp/sched/x`. */
+  readonly section: string;
+  readonly sectionLocation: Location;
+  readonly isStatic: boolean;
+  readonly returnType: CType;
+  readonly params: readonly CParam[];
+  /** How it was declared: `plain`, `BPF_PROG`, `BPF_PROG2`, or the user macro's name. */
+  readonly declaredWith: string;
+  /** Functions called in the body (helpers, kfuncs), with where. */
+  readonly calls: readonly { readonly name: string; readonly location: Location }[];
+  /** True when some `return expr;` exists; false for `return;` only or no return. */
+  readonly returnsValue: boolean;
+}
+
+/** A C function definition on the kernel side (init_member, check_member, stubs, module init). */
+export interface CFunction {
+  readonly name: string;
+  readonly location: Location;
+  readonly nameLocation: Location;
+  readonly isStatic: boolean;
+  readonly returnType: CType;
+  readonly params: readonly CParam[];
+  /** `case offsetof(struct T, member):` labels in the body. */
+  readonly offsetofCases: readonly { readonly typeName: string; readonly member: string; readonly location: Location }[];
+  /** Integer constants returned (`return 0;`, `return -EINVAL;` as -22n when the macro is known). */
+  readonly returnConstants: readonly bigint[];
+  readonly calls: readonly { readonly name: string; readonly location: Location }[];
+}
+
+/** `struct bpf_struct_ops NAME = { ... }`. */
+export interface OpsDescriptor {
+  readonly varName: string;
+  readonly location: Location;
+  readonly nameLocation: Location;
+  /** Fields by name: verifier_ops, init, init_member, check_member, reg, unreg, update, validate, cfi_stubs, owner, name. */
+  readonly fields: readonly MemberInit[];
+}
+
+/** `register_bpf_struct_ops(&desc, T)` or `__register_bpf_struct_ops(&desc)`. */
+export interface Registration {
+  readonly callee: 'register_bpf_struct_ops' | '__register_bpf_struct_ops';
+  readonly descriptorName: string;
+  /** The type argument of the macro; undefined for the double-underscore form. */
+  readonly typeName?: string;
+  readonly location: Location;
+  readonly enclosingFunction?: string;
+  /** How the caller uses the return value. */
+  readonly resultUse: 'returned' | 'checked' | 'ignored';
+}
+
+/** `BPF_STRUCT_OPS_TYPE(name)` in the legacy static list (kernels before 6.9). */
+export interface LegacyStructOpsType {
+  readonly name: string;
+  readonly location: Location;
+}
+
+/** A variable of an ops type initialised with stub functions: `static struct T __bpf_T_stubs = { ... }`. */
+export interface StructVariable {
+  readonly varName: string;
+  readonly typeName: string;
+  readonly location: Location;
+  readonly nameLocation: Location;
+  readonly members: readonly MemberInit[];
+  readonly isStatic: boolean;
+}
+
+export interface ModuleInfo {
+  readonly license?: { readonly value: string; readonly location: Location };
+  readonly initFunction?: string;
+  readonly exitFunction?: string;
+}
+
+export interface Include {
+  readonly path: string; // as written
+  readonly system: boolean; // <...>
+  readonly location: Location;
+  readonly resolved?: string; // absolute path when found
+}
+
+export interface ParseProblem {
+  readonly message: string;
+  readonly location: Location;
+}
+
+export interface FileFacts {
+  readonly file: string;
+  readonly typeDefinitions: readonly CTypeDefinition[];
+  readonly includes: readonly Include[];
+  // BPF side
+  readonly maps: readonly StructOpsMap[];
+  readonly programs: readonly BpfProgram[];
+  readonly license?: { readonly value: string; readonly location: Location };
+  // kernel side
+  readonly descriptors: readonly OpsDescriptor[];
+  readonly registrations: readonly Registration[];
+  readonly legacyTypes: readonly LegacyStructOpsType[];
+  readonly structVariables: readonly StructVariable[];
+  readonly functions: readonly CFunction[];
+  readonly module?: ModuleInfo;
+  readonly problems: readonly ParseProblem[];
+}
