@@ -39,6 +39,8 @@ export interface CTypeDefinition {
   readonly members: readonly CMember[]; // struct/union only
   readonly enumerators: readonly { readonly name: string; readonly value?: bigint }[]; // enum only
   readonly aliased?: CType; // typedef only
+  /** typedef only: the body of an anonymous struct/union/enum it names (`typedef struct { ... } t;`). */
+  readonly aliasedInline?: CTypeDefinition;
   readonly packed: boolean;
   readonly alignAttribute?: number;
 }

@@ -1,0 +1,695 @@
+// Extracts FileFacts from one C file: sanitises attribute macros (offsets kept), parses with
+// tree-sitter, walks the top level once for names and once for facts, and frees the tree. Every
+// location is produced by a TextOrigin, so preprocessed text still points into what the user wrote.
+
+import type { Node } from 'web-tree-sitter';
+import { LineIndex, type Location } from '../common/location';
+import { silentLogger, type Logger } from '../common/logger';
+import { applyDeclarator, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
+import type {
+  BpfProgram,
+  CFunction,
+  CMember,
+  CType,
+  CTypeDefinition,
+  FileFacts,
+  Include,
+  InitValue,
+  LegacyStructOpsType,
+  MemberInit,
+  ModuleInfo,
+  OpsDescriptor,
+  ParseProblem,
+  Registration,
+  StructOpsMap,
+  StructVariable,
+} from './facts';
+import type { CParser } from './parser';
+import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
+
+export interface ExtractOptions {
+  readonly logger?: Logger;
+}
+
+/** Maps a range of the text that was parsed back to where the user wrote it. */
+export interface TextOrigin {
+  locate(start: number, end: number): Location;
+}
+
+/** Parse text == file text: offsets map through a LineIndex. */
+export function identityOrigin(file: string, text: string): TextOrigin {
+  const lines = new LineIndex(text);
+  return { locate: (start, end) => ({ file, range: lines.rangeOf(start, end) }) };
+}
+
+/** Macros whose first argument names the program and whose other arguments are its parameters. */
+const PROG_MACROS = new Set(['BPF_PROG', 'BPF_PROG2']);
+
+const MAX_PROBLEMS = 20;
+
+/**
+ * Facts of one file. Never throws for bad input: syntax errors become `problems`, and an internal
+ * failure is logged and yields the facts gathered so far.
+ */
+export function extractFacts(parser: CParser, file: string, text: string, options: ExtractOptions = {}): FileFacts {
+  return extractFromText(parser, file, text, identityOrigin(file, text), options);
+}
+
+/** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output). */
+export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}): FileFacts {
+  const logger = options.logger ?? silentLogger;
+  const sanitized = sanitizeForParse(text);
+  const tree = parser.parse(sanitized.text);
+  const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes);
+  if (!tree) {
+    logger.warn(`${file}: tree-sitter gave no tree`);
+    facts.problems.push({ message: 'could not parse this file', location: origin.locate(0, 0) });
+    return facts.result(sanitized.macroCalls);
+  }
+  try {
+    facts.run(tree.rootNode);
+  } catch (error) {
+    logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    tree.delete();
+  }
+  return facts.result(sanitized.macroCalls);
+}
+
+class FactsBuilder {
+  readonly typeDefinitions: CTypeDefinition[] = [];
+  readonly includes: Include[] = [];
+  readonly maps: StructOpsMap[] = [];
+  readonly programs: BpfProgram[] = [];
+  license?: { value: string; location: Location };
+  readonly descriptors: OpsDescriptor[] = [];
+  readonly registrations: Registration[] = [];
+  readonly structVariables: StructVariable[] = [];
+  readonly functions: CFunction[] = [];
+  readonly problems: ParseProblem[] = [];
+
+  private readonly functionNames = new Set<string>();
+  private readonly constants = new Map<string, bigint>();
+  private readonly lookup: ConstantLookup = (name) => this.constants.get(name);
+  private sectionCursor = 0;
+  private lastTopEnd = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly origin: TextOrigin,
+    private readonly text: string,
+    private readonly sections: readonly SectionNote[],
+    private readonly attributes: readonly AttributeNote[],
+  ) {}
+
+  private loc(node: Node): Location {
+    return this.origin.locate(node.startIndex, node.endIndex);
+  }
+
+  run(root: Node): void {
+    const items: Node[] = [];
+    flattenTopLevel(root, items);
+    for (const item of items) this.collectNames(item);
+    for (const item of items) {
+      this.visit(item);
+      this.lastTopEnd = item.endIndex;
+    }
+    if (root.hasError) this.collectProblems(root);
+  }
+
+  result(macroCalls: readonly MacroCallNote[]): FileFacts {
+    const legacyTypes: LegacyStructOpsType[] = [];
+    const module: { license?: { value: string; location: Location }; initFunction?: string; exitFunction?: string } = {};
+    let hasModule = false;
+    for (const call of macroCalls) {
+      const argLocation = this.origin.locate(call.argStart, call.argEnd);
+      if (call.macro === 'BPF_STRUCT_OPS_TYPE') legacyTypes.push({ name: call.arg, location: this.origin.locate(call.start, call.end) });
+      else if (call.macro === 'MODULE_LICENSE') {
+        module.license = { value: call.arg, location: argLocation };
+        hasModule = true;
+      } else if (call.macro === 'module_exit') {
+        module.exitFunction = call.arg;
+        hasModule = true;
+      } else {
+        module.initFunction = call.arg;
+        hasModule = true;
+      }
+    }
+    return {
+      file: this.file,
+      typeDefinitions: this.typeDefinitions,
+      includes: this.includes,
+      maps: this.maps,
+      programs: this.programs,
+      ...(this.license ? { license: this.license } : {}),
+      descriptors: this.descriptors,
+      registrations: this.registrations,
+      legacyTypes,
+      structVariables: this.structVariables,
+      functions: this.functions,
+      ...(hasModule ? { module: module as ModuleInfo } : {}),
+      problems: this.problems,
+    };
+  }
+
+  /** First pass: function names (for `.op = prog`) and enumerator values (for constants). */
+  private collectNames(item: Node): void {
+    if (item.type === 'function_definition' || item.type === 'declaration') {
+      for (const d of item.childrenForFieldName('declarator')) {
+        const fn = functionDeclarator(d);
+        if (!fn) continue;
+        const inner = applyDeclarator({ kind: 'named', name: 'int' }, fn.childForFieldName('declarator'), this.lookup);
+        if (PROG_MACROS.has(inner.name)) {
+          const first = fn.childForFieldName('parameters')?.namedChild(0);
+          if (first) this.functionNames.add(first.text.trim());
+        } else if (inner.name) this.functionNames.add(inner.name);
+      }
+    }
+    for (const spec of enumSpecifiers(item)) {
+      let next = 0n;
+      for (const e of spec.childForFieldName('body')?.namedChildren ?? []) {
+        if (e.type !== 'enumerator') continue;
+        const value = e.childForFieldName('value');
+        const v = value ? evalConst(value, this.lookup) : next;
+        const name = e.childForFieldName('name')?.text;
+        if (v !== undefined && name) {
+          this.constants.set(name, v);
+          next = v + 1n;
+        }
+      }
+    }
+  }
+
+  private visit(item: Node): void {
+    switch (item.type) {
+      case 'preproc_include':
+        this.include(item);
+        return;
+      case 'function_definition':
+        this.typesIn(item.childForFieldName('type'), item.endIndex);
+        this.functionDefinition(item);
+        return;
+      case 'declaration':
+        this.typesIn(item.childForFieldName('type'), item.endIndex);
+        this.declaration(item);
+        return;
+      case 'type_definition':
+        this.typedef(item);
+        return;
+      case 'struct_specifier':
+      case 'union_specifier':
+      case 'enum_specifier': {
+        // `struct x {...} __attribute__((packed));`: the node stops at `}`, the attributes run to `;`.
+        const semicolon = this.text.indexOf(';', item.endIndex);
+        this.typesIn(item, semicolon < 0 ? item.endIndex : semicolon);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private include(node: Node): void {
+    const pathNode = node.childForFieldName('path');
+    if (!pathNode) return;
+    // The node runs through the newline; the location stops at the path.
+    const location = this.origin.locate(node.startIndex, pathNode.endIndex);
+    if (pathNode.type === 'system_lib_string') {
+      this.includes.push({ path: pathNode.text.slice(1, -1), system: true, location });
+    } else if (pathNode.type === 'string_literal') {
+      this.includes.push({ path: unescapeC(pathNode.text.slice(1, -1)), system: false, location });
+    }
+  }
+
+  /** Section notes written before `headEnd` and after the previous top-level item. */
+  private takeSections(headEnd: number): SectionNote[] {
+    const taken: SectionNote[] = [];
+    while (this.sectionCursor < this.sections.length && this.sections[this.sectionCursor].start < headEnd) {
+      const note = this.sections[this.sectionCursor++];
+      if (note.start >= this.lastTopEnd) taken.push(note);
+    }
+    return taken;
+  }
+
+  private attributesIn(start: number, end: number, skipFrom = -1, skipTo = -1): { packed: boolean; align?: number } {
+    let packed = false;
+    let align: number | undefined;
+    for (const a of this.attributes) {
+      if (a.start < start || a.start >= end || (a.start >= skipFrom && a.start < skipTo)) continue;
+      if (a.kind === 'packed') packed = true;
+      else align = Math.max(align ?? 0, a.value ?? 0);
+    }
+    return { packed, align };
+  }
+
+  // ---- types ----
+
+  /** Records every struct/union/enum body inside a type specifier (nested ones are file-scope in C). */
+  private typesIn(spec: Node | null, ownerEnd: number): CTypeDefinition | undefined {
+    if (!spec || !['struct_specifier', 'union_specifier', 'enum_specifier'].includes(spec.type)) return undefined;
+    const body = spec.childForFieldName('body');
+    if (!body) return undefined;
+    const def = this.compositeDefinition(spec, body, ownerEnd);
+    if (def.name) this.typeDefinitions.push(def);
+    return def;
+  }
+
+  private compositeDefinition(spec: Node, body: Node, ownerEnd: number): CTypeDefinition {
+    const nameNode = spec.childForFieldName('name');
+    const kind = spec.type === 'struct_specifier' ? 'struct' : spec.type === 'union_specifier' ? 'union' : 'enum';
+    const attrs = this.attributesIn(spec.startIndex, ownerEnd, body.startIndex, body.endIndex);
+    const members: CMember[] = [];
+    const enumerators: { name: string; value?: bigint }[] = [];
+    if (kind === 'enum') {
+      for (const e of body.namedChildren) {
+        if (e.type !== 'enumerator') continue;
+        const name = e.childForFieldName('name')?.text ?? '';
+        const value = this.constants.get(name);
+        enumerators.push(value === undefined ? { name } : { name, value });
+      }
+    } else {
+      for (const field of body.namedChildren) {
+        if (field.type === 'field_declaration') members.push(...this.fieldMembers(field));
+      }
+    }
+    return {
+      kind,
+      name: nameNode?.text ?? '',
+      location: this.loc(spec),
+      nameLocation: this.loc(nameNode ?? spec),
+      members,
+      enumerators,
+      packed: attrs.packed,
+      ...(attrs.align !== undefined ? { alignAttribute: attrs.align } : {}),
+    };
+  }
+
+  private fieldMembers(field: Node): CMember[] {
+    const typeNode = field.childForFieldName('type');
+    const inline = this.typesIn(typeNode, field.endIndex);
+    const base = typeOfSpecifier(typeNode);
+    const bitfield = field.namedChildren.find((c) => c.type === 'bitfield_clause');
+    const width = bitfield ? evalConst(bitfield.namedChild(0), this.lookup) : undefined;
+    const attrs = this.attributesIn(field.startIndex, field.endIndex);
+    const text = field.text.replace(/\s+/g, ' ').trim();
+    const common = {
+      text,
+      ...(width !== undefined ? { bitfieldWidth: Number(width) } : {}),
+      ...(inline && !inline.name ? { inline } : {}),
+      ...(attrs.align !== undefined ? { alignAttribute: attrs.align } : {}),
+    };
+    const declarators = field.childrenForFieldName('declarator');
+    if (declarators.length === 0) {
+      return [{ name: '', type: base, location: this.loc(field), ...common }];
+    }
+    return declarators.map((d) => {
+      const declared = applyDeclarator(base, d, this.lookup);
+      return { name: declared.name, type: declared.type, location: this.loc(declared.nameNode ?? d), ...common };
+    });
+  }
+
+  private typedef(node: Node): void {
+    const typeNode = node.childForFieldName('type');
+    const inline = this.typesIn(typeNode, node.endIndex);
+    const base = typeOfSpecifier(typeNode);
+    for (const d of node.childrenForFieldName('declarator')) {
+      const declared = applyDeclarator(base, d, this.lookup);
+      if (!declared.name) continue;
+      this.typeDefinitions.push({
+        kind: 'typedef',
+        name: declared.name,
+        location: this.loc(node),
+        nameLocation: this.loc(declared.nameNode ?? d),
+        members: inline && !inline.name ? inline.members : [],
+        enumerators: inline && !inline.name ? inline.enumerators : [],
+        aliased: declared.type,
+        packed: inline?.packed ?? false,
+        ...(inline && !inline.name ? { aliasedInline: inline } : {}),
+        ...(inline?.alignAttribute !== undefined ? { alignAttribute: inline.alignAttribute } : {}),
+      });
+    }
+  }
+
+  // ---- declarations: maps, license, descriptors, stub objects ----
+
+  private declaration(node: Node): void {
+    const declarators = node.childrenForFieldName('declarator');
+    const firstValue = declarators.map((d) => d.childForFieldName('value')).find((v) => v);
+    const sections = this.takeSections(firstValue?.startIndex ?? node.endIndex);
+    const section = sections[sections.length - 1];
+    const typeNode = node.childForFieldName('type');
+    const isStatic = hasStorage(node, 'static');
+    for (const d of declarators) {
+      if (functionDeclarator(d)) continue;
+      const declared = applyDeclarator(typeOfSpecifier(typeNode), d, this.lookup);
+      if (!declared.nameNode) continue;
+      const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      const start = section && section.start < node.startIndex ? section.start : node.startIndex;
+      const location = this.origin.locate(start, node.endIndex);
+      if (section && isStructOpsSection(section.value)) {
+        this.maps.push({
+          name: declared.name,
+          nameLocation: this.loc(declared.nameNode),
+          location,
+          typeName: typeNode?.childForFieldName('name')?.text ?? typeNode?.text ?? '',
+          typeLocation: this.loc(typeNode?.childForFieldName('name') ?? typeNode ?? node),
+          section: section.value,
+          sectionLocation: this.origin.locate(section.valueStart, section.valueEnd),
+          hasInitializer: value !== null,
+          members: value?.type === 'initializer_list' ? this.memberInits(value) : [],
+          isStatic,
+        });
+        continue;
+      }
+      if (section?.value === 'license' && value && (value.type === 'string_literal' || value.type === 'concatenated_string')) {
+        this.license = { value: stringValue(value), location: this.loc(value) };
+        continue;
+      }
+      if (typeNode?.type !== 'struct_specifier' || value?.type !== 'initializer_list' || declared.type.kind !== 'struct') continue;
+      const tag = declared.type.tag;
+      if (tag === 'bpf_struct_ops') {
+        this.descriptors.push({ varName: declared.name, location, nameLocation: this.loc(declared.nameNode), fields: this.memberInits(value) });
+      } else {
+        const members = this.memberInits(value);
+        if (members.some((m) => m.value.kind === 'function')) {
+          this.structVariables.push({ varName: declared.name, typeName: tag, location, nameLocation: this.loc(declared.nameNode), members, isStatic });
+        }
+      }
+    }
+  }
+
+  private memberInits(list: Node): MemberInit[] {
+    const members: MemberInit[] = [];
+    for (const pair of list.namedChildren) {
+      if (pair.type !== 'initializer_pair') continue;
+      const designators = pair.childrenForFieldName('designator');
+      const first = designators[0];
+      const value = pair.childForFieldName('value');
+      if (!first || first.type !== 'field_designator' || !value) continue;
+      const last = designators[designators.length - 1];
+      members.push({
+        name: first.namedChild(0)?.text ?? first.text.replace(/^\./, ''),
+        location: this.origin.locate(first.startIndex, last.endIndex),
+        value: this.initValue(value),
+        valueLocation: this.loc(value),
+      });
+    }
+    return members;
+  }
+
+  private initValue(node: Node): InitValue {
+    switch (node.type) {
+      case 'parenthesized_expression': {
+        const inner = node.namedChild(0);
+        return inner ? this.initValue(inner) : { kind: 'expression', text: node.text };
+      }
+      case 'cast_expression': {
+        const valueNode = node.childForFieldName('value');
+        const inner = valueNode ? this.initValue(valueNode) : ({ kind: 'expression', text: node.text } as InitValue);
+        const toPointer = /\*/.test(node.childForFieldName('type')?.text ?? '');
+        if (inner.kind === 'integer') {
+          if (toPointer && inner.value === 0n) return { kind: 'null' };
+          return { kind: 'integer', value: inner.value, pointerCast: toPointer || inner.pointerCast };
+        }
+        return inner.kind === 'expression' ? { kind: 'expression', text: node.text } : inner;
+      }
+      case 'identifier': {
+        const name = node.text;
+        if (name === 'NULL') return { kind: 'null' };
+        if (this.functionNames.has(name)) return { kind: 'function', name };
+        const v = evalConst(node, this.lookup);
+        if (v !== undefined) return { kind: 'integer', value: v, pointerCast: false };
+        if (/^[A-Z_][A-Z0-9_]*$/.test(name)) return { kind: 'expression', text: name };
+        return { kind: 'function', name };
+      }
+      case 'pointer_expression': {
+        const arg = node.childForFieldName('argument');
+        if (node.child(0)?.text === '&' && arg?.type === 'identifier') {
+          return this.functionNames.has(arg.text) ? { kind: 'function', name: arg.text } : { kind: 'addressOf', name: arg.text };
+        }
+        return { kind: 'expression', text: node.text };
+      }
+      case 'string_literal':
+      case 'concatenated_string':
+        return { kind: 'string', value: stringValue(node) };
+      case 'initializer_list':
+        return { kind: 'list' };
+      case 'null':
+        return { kind: 'null' };
+      default: {
+        const v = evalConst(node, this.lookup);
+        return v === undefined ? { kind: 'expression', text: node.text } : { kind: 'integer', value: v, pointerCast: false };
+      }
+    }
+  }
+
+  // ---- functions: programs and kernel-side functions ----
+
+  private functionDefinition(node: Node): void {
+    const body = node.childForFieldName('body');
+    const sections = this.takeSections(body?.startIndex ?? node.endIndex);
+    const section = sections[sections.length - 1];
+    const declarator = node.childForFieldName('declarator');
+    const fn = declarator ? functionDeclarator(declarator) : undefined;
+    if (!fn || !declarator) return;
+    const declared = applyDeclarator(typeOfSpecifier(node.childForFieldName('type')), declarator, this.lookup);
+    if (declared.type.kind !== 'function' || !declared.nameNode) return;
+    const fnType = declared.type;
+    const isStatic = hasStorage(node, 'static');
+    const walk = body ? this.walkBody(body) : emptyBody();
+    const start = section && section.start < node.startIndex ? section.start : node.startIndex;
+    const location = this.origin.locate(start, node.endIndex);
+
+    if (PROG_MACROS.has(declared.name)) {
+      const list = fn.childForFieldName('parameters');
+      const args = (list?.namedChildren ?? []).filter((c) => c.type === 'parameter_declaration');
+      if (args.length === 0) return;
+      const params = declared.name === 'BPF_PROG2' ? this.prog2Params(args.slice(1)) : args.slice(1).map((a) => paramOf(a, this.lookup));
+      this.programs.push({
+        name: args[0].text.trim(),
+        nameLocation: this.loc(args[0]),
+        location,
+        section: section?.value ?? '',
+        sectionLocation: section ? this.origin.locate(section.valueStart, section.valueEnd) : this.loc(args[0]),
+        isStatic,
+        returnType: fnType.returns,
+        params,
+        declaredWith: declared.name,
+        calls: walk.calls,
+        returnsValue: walk.returnsValue,
+      });
+      return;
+    }
+    if (section) {
+      this.programs.push({
+        name: declared.name,
+        nameLocation: this.loc(declared.nameNode),
+        location,
+        section: section.value,
+        sectionLocation: this.origin.locate(section.valueStart, section.valueEnd),
+        isStatic,
+        returnType: fnType.returns,
+        params: fnType.params,
+        declaredWith: 'plain',
+        calls: walk.calls,
+        returnsValue: walk.returnsValue,
+      });
+      return;
+    }
+    this.functions.push({
+      name: declared.name,
+      location,
+      nameLocation: this.loc(declared.nameNode),
+      isStatic,
+      returnType: fnType.returns,
+      params: fnType.params,
+      offsetofCases: walk.offsetofCases,
+      returnConstants: walk.returnConstants,
+      calls: walk.calls,
+    });
+    this.registrations.push(...walk.registrations.map((r) => ({ ...r, enclosingFunction: declared.name })));
+  }
+
+  /** BPF_PROG2 takes `type, name` pairs: `BPF_PROG2(x, struct sock *, sk, int, n)`. */
+  private prog2Params(args: Node[]): { name: string; type: CType; text: string }[] {
+    const params = [];
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      const typeParam = paramOf(args[i], this.lookup);
+      const name = args[i + 1].text.trim();
+      params.push({ name, type: typeParam.type, text: `${args[i].text.trim()} ${name}` });
+    }
+    return params;
+  }
+
+  private walkBody(body: Node): BodyFacts {
+    const facts = emptyBody();
+    const stack: Node[] = [body];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      switch (node.type) {
+        case 'call_expression': {
+          const callee = node.childForFieldName('function');
+          if (callee?.type === 'identifier') {
+            facts.calls.push({ name: callee.text, location: this.loc(callee) });
+            if (callee.text === 'register_bpf_struct_ops' || callee.text === '__register_bpf_struct_ops') {
+              const registration = this.registration(node, callee.text);
+              if (registration) facts.registrations.push(registration);
+            }
+          }
+          break;
+        }
+        case 'return_statement': {
+          const value = node.namedChild(0);
+          if (value) {
+            facts.returnsValue = true;
+            const v = evalConst(value, this.lookup);
+            if (v !== undefined && !facts.returnConstants.includes(v)) facts.returnConstants.push(v);
+          }
+          break;
+        }
+        case 'case_statement': {
+          const value = node.childForFieldName('value');
+          if (value?.type === 'offsetof_expression') {
+            const typeName = value.childForFieldName('type')?.text.replace(/\s+/g, ' ') ?? '';
+            const member = value.childForFieldName('member')?.text ?? '';
+            facts.offsetofCases.push({ typeName: typeName.replace(/^(struct|union) /, ''), member, location: this.loc(value) });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+      for (let i = node.namedChildCount - 1; i >= 0; i--) {
+        const child = node.namedChild(i);
+        if (child) stack.push(child);
+      }
+    }
+    return facts;
+  }
+
+  private registration(call: Node, callee: string): Omit<Registration, 'enclosingFunction'> | undefined {
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    const first = args[0];
+    if (!first) return undefined;
+    const descriptorName = first.type === 'pointer_expression' ? (first.childForFieldName('argument')?.text ?? first.text) : first.text;
+    const typeName = callee === 'register_bpf_struct_ops' ? args[1]?.text.replace(/^struct\s+/, '') : undefined;
+    return {
+      callee: callee as Registration['callee'],
+      descriptorName,
+      ...(typeName ? { typeName } : {}),
+      location: this.loc(call),
+      resultUse: resultUse(call),
+    };
+  }
+
+  private collectProblems(root: Node): void {
+    const stack: Node[] = [root];
+    while (stack.length > 0 && this.problems.length < MAX_PROBLEMS) {
+      const node = stack.pop()!;
+      if (node.isMissing) {
+        this.problems.push({ message: `syntax error: missing ${node.type}`, location: this.loc(node) });
+        continue;
+      }
+      if (node.isError) {
+        this.problems.push({ message: `syntax error: unexpected \`${firstLine(node.text)}\``, location: this.loc(node) });
+        continue;
+      }
+      if (!node.hasError) continue;
+      for (let i = node.childCount - 1; i >= 0; i--) {
+        const child = node.child(i);
+        if (child) stack.push(child);
+      }
+    }
+  }
+}
+
+interface BodyFacts {
+  calls: { name: string; location: Location }[];
+  returnsValue: boolean;
+  returnConstants: bigint[];
+  offsetofCases: { typeName: string; member: string; location: Location }[];
+  registrations: Omit<Registration, 'enclosingFunction'>[];
+}
+
+function emptyBody(): BodyFacts {
+  return { calls: [], returnsValue: false, returnConstants: [], offsetofCases: [], registrations: [] };
+}
+
+const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_else', 'preproc_elifdef', 'ERROR', 'linkage_specification', 'declaration_list']);
+
+/** Top-level items in order, looking through #if blocks (stage-1 text still has them) and ERROR nodes. */
+function flattenTopLevel(node: Node, out: Node[]): void {
+  for (let i = 0; i < node.namedChildCount; i++) {
+    const child = node.namedChild(i);
+    if (!child) continue;
+    const field = node.fieldNameForChild(i);
+    if (field === 'condition' || field === 'name') continue;
+    if (CONTAINERS.has(child.type)) flattenTopLevel(child, out);
+    else out.push(child);
+  }
+}
+
+function enumSpecifiers(item: Node): Node[] {
+  const type = item.type === 'enum_specifier' ? item : item.childForFieldName('type');
+  return type?.type === 'enum_specifier' && type.childForFieldName('body') ? [type] : [];
+}
+
+/** The function_declarator inside a declarator, through pointers/parentheses; undefined if none. */
+function functionDeclarator(d: Node | null): Node | undefined {
+  let node = d;
+  while (node) {
+    if (node.type === 'function_declarator') {
+      // `int (*fp)(void)` declares a pointer variable, not a function.
+      const inner = node.childForFieldName('declarator');
+      if (inner?.type === 'parenthesized_declarator' && inner.namedChild(0)?.type === 'pointer_declarator') return undefined;
+      return node;
+    }
+    if (node.type === 'pointer_declarator' || node.type === 'attributed_declarator') node = node.childForFieldName('declarator') ?? node.namedChild(0);
+    else if (node.type === 'parenthesized_declarator') node = node.namedChild(0);
+    else return undefined;
+  }
+  return undefined;
+}
+
+function hasStorage(node: Node, word: string): boolean {
+  for (let i = 0; i < node.namedChildCount; i++) {
+    const c = node.namedChild(i);
+    if (c?.type === 'storage_class_specifier' && c.text === word) return true;
+  }
+  return false;
+}
+
+export function isStructOpsSection(section: string): boolean {
+  return section.replace(/^\?/, '').startsWith('.struct_ops');
+}
+
+function stringValue(node: Node): string {
+  if (node.type === 'concatenated_string') {
+    return node.namedChildren.filter((c) => c.type === 'string_literal').map((c) => unescapeC(c.text.slice(1, -1))).join('');
+  }
+  return unescapeC(node.text.slice(1, -1));
+}
+
+function resultUse(call: Node): Registration['resultUse'] {
+  let node: Node = call;
+  for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+    switch (parent.type) {
+      case 'parenthesized_expression':
+        continue;
+      case 'return_statement':
+        return 'returned';
+      case 'expression_statement':
+        return 'ignored';
+      case 'cast_expression':
+        return parent.childForFieldName('type')?.text.trim() === 'void' ? 'ignored' : 'checked';
+      default:
+        return 'checked';
+    }
+  }
+  return 'ignored';
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0];
+  return line.length > 40 ? line.slice(0, 40) + '…' : line;
+}

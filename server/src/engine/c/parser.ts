@@ -1,0 +1,58 @@
+// Loads web-tree-sitter and the tree-sitter-c grammar from explicit wasm paths (bundling moves
+// __dirname, so nothing here guesses a location) and hands out one reusable parser. The
+// emscripten runtime is initialised once per process/worker; languages are cached per path.
+
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import * as path from 'node:path';
+
+/**
+ * Where the two wasm files are. Bundles use `{ wasmDir }` (server/out holds both files, see
+ * esbuild.mjs); tests and tools running from sources pass both paths, e.g. `nodeModulesWasm(root)`.
+ */
+export type CParserOptions = { readonly wasmDir: string } | { readonly runtimeWasm: string; readonly grammarWasm: string };
+
+export interface CParser {
+  /** Parses C text; the caller must `tree.delete()` it. Undefined only if tree-sitter gives up. */
+  parse(text: string): Tree | undefined;
+}
+
+const RUNTIME_WASM = 'web-tree-sitter.wasm';
+const GRAMMAR_WASM = 'tree-sitter-c.wasm';
+
+/** The wasm paths inside a checkout's node_modules (for tests and scripts run from sources). */
+export function nodeModulesWasm(repoRoot: string): { runtimeWasm: string; grammarWasm: string } {
+  return {
+    runtimeWasm: path.join(repoRoot, 'node_modules', 'web-tree-sitter', RUNTIME_WASM),
+    grammarWasm: path.join(repoRoot, 'node_modules', 'tree-sitter-c', GRAMMAR_WASM),
+  };
+}
+
+function wasmPaths(options: CParserOptions): { runtimeWasm: string; grammarWasm: string } {
+  if ('wasmDir' in options) {
+    return { runtimeWasm: path.join(options.wasmDir, RUNTIME_WASM), grammarWasm: path.join(options.wasmDir, GRAMMAR_WASM) };
+  }
+  return { runtimeWasm: options.runtimeWasm, grammarWasm: options.grammarWasm };
+}
+
+// The emscripten module is a process-wide singleton: Parser.init may run only once.
+let runtimeReady: Promise<void> | undefined;
+const languages = new Map<string, Promise<Language>>();
+
+/** Rejects when a wasm file is missing or incompatible; that is a packaging bug, not user input. */
+export async function createCParser(options: CParserOptions): Promise<CParser> {
+  const { runtimeWasm, grammarWasm } = wasmPaths(options);
+  runtimeReady ??= Parser.init({ locateFile: () => runtimeWasm });
+  await runtimeReady;
+  let language = languages.get(grammarWasm);
+  if (!language) {
+    language = Language.load(grammarWasm);
+    languages.set(grammarWasm, language);
+  }
+  const parser = new Parser();
+  parser.setLanguage(await language);
+  return {
+    parse(text: string): Tree | undefined {
+      return parser.parse(text) ?? undefined;
+    },
+  };
+}

@@ -1,0 +1,273 @@
+// Makes C text digestible for tree-sitter without moving a single offset: attribute-like macros
+// (SEC(...), __attribute__((...)), __always_inline, ...) become same-length whitespace, and what
+// they said (section names, packed/aligned, module macros) is kept as notes with their offsets.
+
+/** `SEC("x")`, `__section("x")` or `__attribute__((section("x")))`; `value` has adjacent literals joined. */
+export interface SectionNote {
+  readonly value: string;
+  readonly start: number; // the whole macro
+  readonly end: number;
+  readonly valueStart: number; // the string literal(s)
+  readonly valueEnd: number;
+}
+
+export interface AttributeNote {
+  readonly kind: 'packed' | 'aligned';
+  readonly value?: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A macro call whose meaning we need but tree-sitter cannot see: module_init(f), BPF_STRUCT_OPS_TYPE(x), ... */
+export interface MacroCallNote {
+  readonly macro: string;
+  readonly arg: string;
+  readonly start: number;
+  readonly end: number;
+  readonly argStart: number;
+  readonly argEnd: number;
+}
+
+export interface Sanitized {
+  readonly text: string;
+  readonly sections: readonly SectionNote[];
+  readonly attributes: readonly AttributeNote[];
+  readonly macroCalls: readonly MacroCallNote[];
+}
+
+/** Annotation keywords that tree-sitter would take for type names or declarators. */
+const BLANK_WORDS = new Set([
+  '__always_inline', '__weak', '__hidden', '__noinline', 'noinline', '__ksym', '__kconfig', '__init', '__exit',
+  '__initdata', '__initconst', '__ro_after_init', '__read_mostly', '__maybe_unused', '__used', '__bpf_kfunc',
+  '__must_check', '__cold', '__visible', '__user', '__kernel', '__iomem', '__percpu', '__rcu', '__force',
+  '__private', '__noreturn', '__nocfi', 'notrace', '__bpf_fastcall', '__arg_ctx', '__arg_nonnull',
+  '__arg_trusted', '__arg_nullable', '__arg_arena', '__arg_untrusted', '__kptr', '__kptr_untrusted',
+  '__percpu_kptr', '__uptr', '__attribute_const__', '__pure', '__randomize_layout', '__no_randomize_layout',
+  '__designated_init', 'inline', '__inline', '__inline__', '__always_unused', '__safe', '__nonstring',
+  '__cacheline_aligned_in_smp',
+]);
+
+/** Function-like annotations dropped with their arguments. */
+const BLANK_CALLS = new Set([
+  '__printf', '__scanf', '__counted_by', '__guarded_by', '__must_hold', '__acquires', '__releases',
+  '__diag_ignore', '__diag_push', '__diag_pop', '__nocast', '__contains', '__tag', '__btf_decl_tag',
+  '__alloc_size', '__malloc', '__cleanup', '__free',
+]);
+
+/** Macros recorded as notes (and blanked): the kernel side's module identity and legacy registrations. */
+const NOTE_CALLS = new Set(['module_init', 'module_exit', 'MODULE_LICENSE', 'BPF_STRUCT_OPS_TYPE', 'late_initcall', 'subsys_initcall']);
+
+const CACHELINE_WORDS = new Set(['____cacheline_aligned', '____cacheline_aligned_in_smp', '__cacheline_aligned']);
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Skips a string or char literal starting at `i` (the quote); returns the index after it. */
+function skipQuoted(text: string, i: number): number {
+  const quote = text.charCodeAt(i);
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 92) j += 2;
+    else if (c === quote || c === 10) return j + 1;
+    else j++;
+  }
+  return j;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else break;
+  }
+  return i;
+}
+
+/** From an opening `(` at `i`, the index after its matching `)`; -1 if unbalanced. */
+function matchParen(text: string, i: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 34 || c === 39) {
+      j = skipQuoted(text, j);
+      continue;
+    }
+    if (c === 40) depth++;
+    else if (c === 41) {
+      depth--;
+      if (depth === 0) return j + 1;
+    } else if (c === 59 && depth <= 1) return -1; // a `;` inside: not a macro call we understand
+    j++;
+  }
+  return -1;
+}
+
+/** Decodes the C escapes that occur in section names and licenses. */
+export function unescapeC(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/** Joins adjacent string literals in `text[start, end)`; undefined if anything else is there. */
+function stringLiterals(text: string, start: number, end: number): { value: string; start: number; end: number } | undefined {
+  let i = skipSpace(text, start);
+  let value = '';
+  let first = -1;
+  let last = -1;
+  while (i < end) {
+    if (text.charCodeAt(i) !== 34) return undefined;
+    const close = skipQuoted(text, i);
+    if (first < 0) first = i;
+    value += unescapeC(text.slice(i + 1, close - 1));
+    last = close;
+    i = skipSpace(text, close);
+  }
+  return first < 0 ? undefined : { value, start: first, end: last };
+}
+
+export function sanitizeForParse(text: string): Sanitized {
+  const out: string[] = [];
+  let copied = 0;
+  const sections: SectionNote[] = [];
+  const attributes: AttributeNote[] = [];
+  const macroCalls: MacroCallNote[] = [];
+
+  const blank = (start: number, end: number): void => {
+    out.push(text.slice(copied, start), text.slice(start, end).replace(/[^\n]/g, ' '));
+    copied = end;
+  };
+
+  let atLineStart = true;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13) {
+      i++;
+      continue;
+    }
+    if (c === 35 && atLineStart) {
+      // A directive: tree-sitter parses these itself; skip to the unescaped end of line.
+      let j = i;
+      while (j < text.length) {
+        const d = text.charCodeAt(j);
+        if (d === 10 && text.charCodeAt(j - 1) !== 92 && !(text.charCodeAt(j - 1) === 13 && text.charCodeAt(j - 2) === 92)) break;
+        if (d === 47 && text.charCodeAt(j + 1) === 42) {
+          const close = text.indexOf('*/', j + 2);
+          j = close < 0 ? text.length : close + 2;
+          continue;
+        }
+        j++;
+      }
+      i = j;
+      continue;
+    }
+    atLineStart = false;
+    if (c === 47 && (text.charCodeAt(i + 1) === 42 || text.charCodeAt(i + 1) === 47)) {
+      const j = skipSpace(text, i);
+      if (text.slice(i, j).includes('\n')) atLineStart = true;
+      i = j;
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      i = skipQuoted(text, i);
+      continue;
+    }
+    if (!isIdentStart(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
+    const word = text.slice(i, j);
+    if (BLANK_WORDS.has(word)) {
+      blank(i, j);
+    } else if (CACHELINE_WORDS.has(word)) {
+      attributes.push({ kind: 'aligned', value: 64, start: i, end: j });
+      blank(i, j);
+    } else if (word === '__packed') {
+      attributes.push({ kind: 'packed', start: i, end: j });
+      blank(i, j);
+    } else if (word.startsWith('__') || word === 'SEC' || NOTE_CALLS.has(word)) {
+      const open = skipSpace(text, j);
+      if (text.charCodeAt(open) === 40) {
+        const close = matchParen(text, open);
+        if (close > 0) {
+          if (handleCall(word, text, i, open, close)) {
+            blank(i, close);
+            j = close;
+          }
+        }
+      }
+    }
+    i = j;
+  }
+  out.push(text.slice(copied));
+  return { text: out.join(''), sections, attributes, macroCalls };
+
+  /** Records what a call-like macro says; false when the call is not one we blank. */
+  function handleCall(word: string, src: string, start: number, open: number, close: number): boolean {
+    if (word === 'SEC' || word === '__section') {
+      const lit = stringLiterals(src, open + 1, close - 1);
+      if (lit) sections.push({ value: lit.value, start, end: close, valueStart: lit.start, valueEnd: lit.end });
+      return true;
+    }
+    if (word === '__attribute__' || word === '__attribute') {
+      readAttributeList(src, open + 1, close - 1, start, close);
+      return true;
+    }
+    if (word === '__aligned') {
+      const n = Number.parseInt(src.slice(open + 1, close - 1).trim(), 0);
+      if (Number.isFinite(n)) attributes.push({ kind: 'aligned', value: n, start, end: close });
+      return true;
+    }
+    if (NOTE_CALLS.has(word)) {
+      const argStart = skipSpace(src, open + 1);
+      let argEnd = close - 1;
+      while (argEnd > argStart && /\s/.test(src[argEnd - 1])) argEnd--;
+      let arg = src.slice(argStart, argEnd);
+      const lit = stringLiterals(src, argStart, argEnd);
+      if (lit) arg = lit.value;
+      macroCalls.push({ macro: word, arg, start, end: close, argStart, argEnd });
+      return true;
+    }
+    return BLANK_CALLS.has(word);
+  }
+
+  /** `__attribute__((a, section("x"), aligned(8)))`: the outer parens are [from-1, to]. */
+  function readAttributeList(src: string, from: number, to: number, start: number, end: number): void {
+    const inner = src.slice(from, to);
+    const sec = /\b(?:__)?section(?:__)?\s*\(/.exec(inner);
+    if (sec) {
+      const open = from + sec.index + sec[0].length - 1;
+      const close = matchParen(src, open);
+      const lit = close > 0 ? stringLiterals(src, open + 1, close - 1) : undefined;
+      if (lit) sections.push({ value: lit.value, start, end, valueStart: lit.start, valueEnd: lit.end });
+    }
+    if (/\b(?:__)?packed(?:__)?\b/.test(inner)) attributes.push({ kind: 'packed', start, end });
+    const aligned = /\b(?:__)?aligned(?:__)?\s*\(\s*(\w+)\s*\)/.exec(inner);
+    if (aligned) {
+      const n = Number.parseInt(aligned[1], aligned[1].startsWith('0x') ? 16 : 10);
+      if (Number.isFinite(n)) attributes.push({ kind: 'aligned', value: n, start, end });
+    }
+  }
+}
