@@ -1,0 +1,34 @@
+// case: tcp cc named like the built-in reno: reg fails EEXIST
+// checks: UPD-14
+// expect: fail map_update EEXIST
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("struct_ops/ssthresh")
+__u32 BPF_PROG(sot_reno_ssthresh, struct sock *sk)
+{
+	return 2;
+}
+
+SEC("struct_ops/undo_cwnd")
+__u32 BPF_PROG(sot_reno_undo, struct sock *sk)
+{
+	return ((struct tcp_sock *)sk)->snd_cwnd;
+}
+
+SEC("struct_ops/cong_avoid")
+void BPF_PROG(sot_reno_avoid, struct sock *sk, __u32 ack, __u32 acked)
+{
+	((struct tcp_sock *)sk)->snd_cwnd += acked;
+}
+
+SEC(".struct_ops")
+struct tcp_congestion_ops sot_reno = {
+	.ssthresh = (void *)sot_reno_ssthresh,
+	.undo_cwnd = (void *)sot_reno_undo,
+	.cong_avoid = (void *)sot_reno_avoid,
+	.name = "reno",
+};

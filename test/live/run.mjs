@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Live corpus runner: builds vmlinux.h, the loader and every test/live/cases/*.bpf.c, loads each
+// object against the running kernel with the system libbpf (loader.c), cleans up anything left
+// registered, and writes test/live/observed.json (ground truth for the simulator).
+//
+// Usage (as root):  node test/live/run.mjs [--filter SUBSTR] [--no-write] [--json]
+// Needs: /sys/kernel/btf/vmlinux, clang, bpftool, cc, libbpf-dev, libelf-dev, zlib1g-dev.
+//
+// SAFETY: every case object uses map and tcp cc names starting with `sot_`; after every case the
+// runner checks `bpftool struct_ops show` and tcp_available_congestion_control and unregisters any
+// `sot_*` leftover (`bpftool struct_ops unregister name X`), then checks again.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BUILD = join(HERE, '.build');
+const CASES = join(HERE, 'cases');
+const OUT = join(HERE, 'observed.json');
+const PREFIX = 'sot_';
+
+const args = process.argv.slice(2);
+const filter = args.includes('--filter') ? args[args.indexOf('--filter') + 1] : undefined;
+const noWrite = args.includes('--no-write') || filter !== undefined;
+const jsonOut = args.includes('--json');
+
+function sh(cmd, argv, opts = {}) {
+  return spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+}
+
+function firstLine(s) {
+  return (s || '').split('\n').find((l) => l.trim()) || '';
+}
+
+/** Header lines: `// key: value` at the top of the case file. */
+export function parseHeader(text) {
+  const h = { case: '', checks: [], expect: undefined, build: [], loader: [] };
+  for (const line of text.split('\n')) {
+    const m = /^\/\/\s*(case|checks|expect|build|loader|note):\s*(.*)$/.exec(line);
+    if (!m) {
+      if (line.startsWith('#') || (line.trim() && !line.startsWith('//'))) break;
+      continue;
+    }
+    const [, k, v] = m;
+    if (k === 'case') h.case = v.trim();
+    else if (k === 'checks') h.checks = v.split(/[ ,]+/).filter(Boolean);
+    else if (k === 'expect') h.expect = v.trim();
+    else if (k === 'build') h.build.push(...v.split(/[ ,]+/).filter(Boolean));
+    else if (k === 'loader') h.loader.push(...v.split(/\s+/).filter(Boolean));
+    else if (k === 'note') h.note = (h.note ? h.note + ' ' : '') + v.trim();
+  }
+  return h;
+}
+
+function ensureBuild() {
+  mkdirSync(BUILD, { recursive: true });
+  const vmh = join(BUILD, 'vmlinux.h');
+  if (!existsSync(vmh) || statSync(vmh).size < 1000) {
+    const r = sh('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c']);
+    if (r.status !== 0) throw new Error('bpftool btf dump failed: ' + r.stderr);
+    writeFileSync(vmh, r.stdout);
+  }
+  const loader = join(BUILD, 'loader');
+  const src = join(HERE, 'loader.c');
+  if (!existsSync(loader) || statSync(loader).mtimeMs < statSync(src).mtimeMs) {
+    const r = sh('cc', ['-O2', '-Wall', '-o', loader, src, '-lbpf', '-lelf', '-lz']);
+    if (r.status !== 0) throw new Error('loader build failed: ' + r.stderr);
+  }
+  return loader;
+}
+
+export function compileCase(file, header) {
+  const base = file.replace(/\.bpf\.c$/, '');
+  const obj = join(BUILD, base + '.bpf.o');
+  const flags = ['-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', BUILD, '-Wno-unused-value', '-Wno-incompatible-pointer-types'];
+  if (!header.build.includes('no-debug')) flags.push('-g');
+  const r = sh('clang', [...flags, '-c', join(CASES, file), '-o', obj]);
+  return { obj, ok: r.status === 0, stderr: r.stderr };
+}
+
+function ourStructOps() {
+  const r = sh('bpftool', ['-j', 'struct_ops', 'show']);
+  if (r.status !== 0) return { error: firstLine(r.stderr) || 'bpftool struct_ops show failed', maps: [] };
+  let list = [];
+  try {
+    list = JSON.parse(r.stdout || '[]');
+  } catch {
+    return { error: 'unparsable bpftool output', maps: [] };
+  }
+  return { maps: list.filter((m) => String(m.name).startsWith(PREFIX)) };
+}
+
+function ourCcs() {
+  const s = readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim();
+  return s.split(/\s+/).filter((n) => n.startsWith(PREFIX));
+}
+
+/** Check for leftovers of ours, unregister them, return what was found/cleaned. */
+export function cleanupLeftovers() {
+  const found = { struct_ops: [], tcp_cc: [], cleaned: [], still: [] };
+  const so = ourStructOps();
+  found.struct_ops = so.maps.map((m) => `${m.name}(${m.kernel_struct_ops ?? ''})`);
+  found.tcp_cc = ourCcs();
+  for (const m of so.maps) {
+    const r = sh('bpftool', ['struct_ops', 'unregister', 'id', String(m.id)]);
+    found.cleaned.push(`${m.name}: ${r.status === 0 ? 'unregistered' : firstLine(r.stderr)}`);
+  }
+  if (found.struct_ops.length || found.tcp_cc.length) {
+    const again = ourStructOps().maps.map((m) => m.name);
+    found.still = [...again, ...ourCcs()];
+  }
+  return found;
+}
+
+function trimLog(log) {
+  // CO-RE relocation chatter is long and says nothing about struct_ops: keep the rest.
+  return (log || []).filter((l) => !/^D libbpf: (prog '[^']*': relo #|sec '[^']*': found \d+ CO-RE)/.test(l));
+}
+
+function runCase(loader, obj, header) {
+  const r = sh('timeout', ['-k', '5', '30', loader, ...header.loader, obj]);
+  const line = (r.stdout || '').split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) {
+    return { outcome: 'fail', phase: null, errno: 0, errno_name: 'NONE', crash: r.status !== 0, note: `no JSON from loader (exit ${r.status}, signal ${r.signal}): ${firstLine(r.stderr)}`, log: [] };
+  }
+  return JSON.parse(line);
+}
+
+function expectMatches(expect, o) {
+  if (!expect) return undefined;
+  const toks = expect.split(/\s+/);
+  if (toks[0] === 'ok') return o.outcome === 'ok';
+  if (toks[0] === 'crash') return !!o.crash;
+  const [, phase, err] = toks;
+  return o.outcome === 'fail' && o.phase === phase && (err === undefined || o.errno_name === err || String(o.errno) === err);
+}
+
+function version(cmd, argv, re) {
+  const r = sh(cmd, argv);
+  const m = re.exec((r.stdout || '') + (r.stderr || ''));
+  return m ? m[1] : 'unknown';
+}
+
+function main() {
+  if (process.getuid && process.getuid() !== 0) {
+    console.error('run.mjs must run as root (it loads BPF programs)');
+    process.exit(2);
+  }
+  const t0 = Date.now();
+  const loader = ensureBuild();
+  const files = readdirSync(CASES).filter((f) => f.endsWith('.bpf.c')).filter((f) => !filter || f.includes(filter)).sort();
+  const pre = cleanupLeftovers();
+  if (pre.struct_ops.length || pre.tcp_cc.length) console.error('leftovers before run cleaned:', pre);
+
+  const results = [];
+  for (const file of files) {
+    const text = readFileSync(join(CASES, file), 'utf8');
+    const header = parseHeader(text);
+    const c0 = Date.now();
+    const build = compileCase(file, header);
+    let observed;
+    if (!build.ok) {
+      observed = { outcome: 'build_error', phase: null, errno: 0, errno_name: 'NONE', first_error: firstLine(build.stderr), log: [] };
+    } else {
+      observed = runCase(loader, build.obj, header);
+    }
+    const left = cleanupLeftovers();
+    const rec = {
+      file: `cases/${file}`,
+      case: header.case,
+      checks: header.checks,
+      expect: header.expect ?? null,
+      build: header.build,
+      loader_args: header.loader,
+      note: header.note ?? null,
+      matches_expect: expectMatches(header.expect, observed) ?? null,
+      outcome: observed.outcome,
+      phase: observed.phase,
+      errno: observed.errno,
+      errno_name: observed.errno_name,
+      crash: !!observed.crash,
+      first_error: observed.first_error ?? null,
+      maps: observed.maps ?? [],
+      progs: observed.progs ?? [],
+      tcp_cc_registered: observed.tcp_cc_registered ?? [],
+      verifier_log: observed.verifier_log ?? [],
+      warnings: observed.warnings ?? [],
+      kmsg: observed.kmsg ?? [],
+      leftovers: left.struct_ops.length || left.tcp_cc.length ? left : null,
+      ms: Date.now() - c0,
+      log: trimLog(observed.log),
+    };
+    if (observed.note) rec.loader_note = observed.note;
+    results.push(rec);
+    if (!jsonOut) {
+      const mark = rec.matches_expect === false ? ' !!' : '';
+      process.stdout.write(
+        `${file.padEnd(40)} ${(rec.checks.join(',') || '-').padEnd(16)} ${rec.outcome.padEnd(5)} ${String(rec.phase).padEnd(10)} ${rec.errno_name.padEnd(10)} ${(rec.first_error || '').slice(0, 110)}${mark}${rec.leftovers ? ' LEFTOVER-CLEANED' : ''}\n`,
+      );
+    }
+  }
+  const post = cleanupLeftovers();
+  const seconds = (Date.now() - t0) / 1000;
+  const env = {
+    kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+    libbpf: version('sh', ['-c', "grep -h 'define LIBBPF_M' /usr/include/bpf/libbpf_version.h; dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null"], /([\d.]+-[\w.+~]+|[\d.]+)$/),
+    libbpf_header: version('sh', ['-c', "awk '/LIBBPF_MAJOR_VERSION/{a=$3}/LIBBPF_MINOR_VERSION/{b=$3}END{print a\".\"b}' /usr/include/bpf/libbpf_version.h"], /([\d.]+)/),
+    clang: version('clang', ['--version'], /clang version ([\w.\-~+]+)/),
+    bpftool: version('bpftool', ['version'], /bpftool v([\d.]+)/),
+    tcp_available_congestion_control: readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim(),
+    struct_ops_types: ['tcp_congestion_ops', 'bpf_dummy_ops', 'sched_ext_ops', 'Qdisc_ops', 'hid_bpf_ops'].filter((t) =>
+      sh('sh', ['-c', `bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "STRUCT 'bpf_struct_ops_${t}'"`]).status === 0,
+    ),
+  };
+  const summary = {
+    cases: results.length,
+    ok: results.filter((r) => r.outcome === 'ok').length,
+    fail: results.filter((r) => r.outcome === 'fail').length,
+    crash: results.filter((r) => r.crash).length,
+    expect_mismatch: results.filter((r) => r.matches_expect === false).map((r) => r.file),
+    leftovers_cleaned: results.filter((r) => r.leftovers).map((r) => r.file),
+    final_leftovers: post,
+    seconds,
+  };
+  if (!noWrite) {
+    const doc = {
+      description: 'Real outcomes of test/live/cases/*.bpf.c loaded by test/live/loader.c (bpftool-struct_ops-register semantics) on this machine. Generated by test/live/run.mjs; do not edit by hand.',
+      generated: new Date().toISOString(),
+      environment: env,
+      summary,
+      cases: results,
+    };
+    writeFileSync(OUT, JSON.stringify(doc, null, 1) + '\n');
+  }
+  if (jsonOut) process.stdout.write(JSON.stringify({ environment: env, summary, cases: results }) + '\n');
+  else console.log(`\n${summary.cases} cases: ${summary.ok} ok, ${summary.fail} fail (${summary.crash} crash), ${summary.expect_mismatch.length} differ from header expect, ${seconds.toFixed(1)} s; final leftovers: ${post.struct_ops.length + post.tcp_cc.length}`);
+}
+
+if (resolve(process.argv[1] || '') === fileURLToPath(import.meta.url)) main();
