@@ -1,0 +1,45 @@
+// `struct-ops` command-line entry: dispatches subcommands to cli/*. The bundle lives in
+// server/out/ next to the wasm files; the bundled profile is in resources/profiles/.
+
+import * as path from 'node:path';
+import { runCheckCommand } from './cli/checkCommand';
+import { ExitStatus, type CliIo } from './cli/io';
+
+const usage = `usage: struct-ops <command> [options]
+
+commands:
+  check [PATH...]     simulate every struct_ops object under PATH and print findings
+`;
+
+const env = {
+  wasmDir: __dirname,
+  profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return runCheckCommand(rest, io, env);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.out(usage);
+      return command === undefined ? ExitStatus.UsageError : ExitStatus.Clean;
+    default:
+      io.err(`struct-ops: unknown command '${command}'\n${usage}`);
+      return ExitStatus.UsageError;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`struct-ops: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = ExitStatus.InternalError;
+  },
+);

@@ -1,0 +1,142 @@
+// `struct-ops check [PATH...]`: indexes files and folders, simulates every object against the
+// kernel profile and prints findings as `file:line:col: severity ID message`, or versioned JSON.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { describeProfile, errnoName, StructOpsEngine, traceFindings, type Finding, type Logger, type ObjectTrace } from '../engine';
+import { findCFiles } from '../lsp/workspaceFiles';
+import { lastValue, parseArgs } from './args';
+import { ExitStatus, type CliIo } from './io';
+
+export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--kernel VER] [--libbpf VER] [--format text|json]`;
+
+/** Version of the JSON document `check --format json` prints; bump on any incompatible change. */
+export const checkJsonVersion = 1;
+
+export interface CliEnvironment {
+  readonly wasmDir: string;
+  readonly profilesDir: string;
+}
+
+function stderrLogger(io: CliIo, verbose: boolean): Logger {
+  return {
+    error: (m) => io.err(`error: ${m}\n`),
+    warn: (m) => io.err(`warning: ${m}\n`),
+    info: (m) => (verbose ? io.err(`${m}\n`) : undefined),
+    debug: () => undefined,
+  };
+}
+
+async function collectFiles(paths: readonly string[], io: CliIo, logger: Logger): Promise<string[] | string> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const full = path.resolve(io.cwd, p);
+    const stat = await fs.stat(full).catch(() => undefined);
+    if (!stat) return `no such file or folder: ${p}`;
+    if (stat.isDirectory()) files.push(...(await findCFiles(full, (f, reason) => logger.info(`skipping ${f}: ${reason}`))));
+    else files.push(full);
+  }
+  return [...new Set(files)].sort();
+}
+
+function jsonFinding(f: Finding, rel: (file: string) => string) {
+  return {
+    file: rel(f.location.file),
+    line: f.location.range.start.line + 1,
+    column: f.location.range.start.character + 1,
+    endLine: f.location.range.end.line + 1,
+    endColumn: f.location.range.end.character + 1,
+    severity: f.severity,
+    check: f.check,
+    phase: f.phase,
+    errno: f.errno ?? null,
+    errnoName: f.errno !== undefined ? errnoName(f.errno) : null,
+    channel: f.channel,
+    message: f.message,
+    explanation: f.explanation,
+    rule: f.rule ?? null,
+    related: f.related.map((r) => ({ file: rel(r.location.file), line: r.location.range.start.line + 1, column: r.location.range.start.character + 1, message: r.message })),
+  };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.range.start.line - b.location.range.start.line ||
+    a.location.range.start.character - b.location.range.start.character ||
+    a.check.localeCompare(b.check)
+  );
+}
+
+export async function runCheckCommand(argv: readonly string[], io: CliIo, env: CliEnvironment): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, ['--btf', '--kernel', '--libbpf', '--format'], ['--verbose']);
+  } catch (error) {
+    io.err(`struct-ops check: ${(error as Error).message}\n${checkUsage}\n`);
+    return ExitStatus.UsageError;
+  }
+  const format = lastValue(args, '--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.err(`struct-ops check: unknown format '${format}' (text or json)\n`);
+    return ExitStatus.UsageError;
+  }
+  const logger = stderrLogger(io, args.flags.has('--verbose'));
+  const engine = await StructOpsEngine.create({ wasmDir: env.wasmDir, profilesDir: env.profilesDir, logger });
+  const profile = await engine.configureProfile({
+    btf: args.values.get('--btf'),
+    kernelVersion: lastValue(args, '--kernel'),
+    libbpfVersion: lastValue(args, '--libbpf'),
+  });
+  if (!('objects' in profile)) {
+    io.err(`struct-ops check: ${profile.message}\n`);
+    return ExitStatus.UsageError;
+  }
+  const files = await collectFiles(args.positionals.length > 0 ? args.positionals : ['.'], io, logger);
+  if (typeof files === 'string') {
+    io.err(`struct-ops check: ${files}\n`);
+    return ExitStatus.UsageError;
+  }
+  for (const file of files) {
+    try {
+      engine.updateFile(file, await fs.readFile(file, 'utf8'));
+    } catch (error) {
+      logger.warn(`skipping ${file}: ${(error as Error).message}`);
+    }
+  }
+  const traces = engine.objectFiles().map((f) => engine.simulate(f)).filter((t): t is ObjectTrace => t !== undefined);
+  const findings = traces.flatMap(traceFindings).sort(compareFindings);
+  const rel = (file: string) => path.relative(io.cwd, file) || file;
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (format === 'json') {
+    const document = {
+      version: checkJsonVersion,
+      tool: 'struct-ops',
+      profile: { description: describeProfile(profile), source: profile.btfSource, objects: profile.objects.map((o) => o.name) },
+      objects: traces.map((t) => ({
+        file: rel(t.file),
+        outcome: {
+          ok: t.outcome.ok,
+          phase: t.outcome.phase ?? null,
+          errno: t.outcome.errno ?? null,
+          errno_name: t.outcome.errno !== undefined ? errnoName(t.outcome.errno) : null,
+          check: t.outcome.check ?? null,
+          message: t.outcome.message ?? null,
+        },
+      })),
+      findings: findings.map((f) => jsonFinding(f, rel)),
+      summary: { objects: traces.length, errors, warnings },
+    };
+    io.out(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    for (const f of findings) {
+      const { line, character } = f.location.range.start;
+      const errno = f.errno !== undefined ? ` [${f.phase}: ${errnoName(f.errno)}]` : '';
+      io.out(`${rel(f.location.file)}:${line + 1}:${character + 1}: ${f.severity} ${f.check} ${f.message}${errno}\n`);
+    }
+    io.out(`${traces.length} object(s) checked against ${describeProfile(profile)} (${profile.btfSource} BTF): ${errors} error(s), ${warnings} warning(s)\n`);
+  }
+  return errors > 0 ? ExitStatus.Findings : ExitStatus.Clean;
+}
+

@@ -1,0 +1,118 @@
+// The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
+// known file and the active kernel profile, and answers "what would happen when this object loads".
+
+import { createCParser, type CParser } from './c/parser';
+import { extractFacts } from './c/extract';
+import type { CTypeDefinition, FileFacts } from './c/facts';
+import type { Logger } from './common/logger';
+import { loadKernelProfile, type KernelProfile, type ProfileError } from './kernel/profile';
+import type { BpfObjectInput } from './sim/objectModel';
+import { structOpsMaps } from './sim/objectModel';
+import { simulateObject } from './sim/simulate';
+import type { Finding, ObjectTrace } from './sim/trace';
+
+export interface EngineOptions {
+  /** Directory holding web-tree-sitter.wasm and tree-sitter-c.wasm. */
+  readonly wasmDir: string;
+  /** Directory of the bundled default kernel profile. */
+  readonly profilesDir: string;
+  readonly logger: Logger;
+}
+
+export interface ProfileSettings {
+  readonly btf?: readonly string[];
+  readonly kernelVersion?: string;
+  readonly libbpfVersion?: string;
+}
+
+export class StructOpsEngine {
+  private readonly files = new Map<string, FileFacts>();
+  private activeProfile: KernelProfile | undefined;
+  private profileProblem: ProfileError | undefined;
+
+  private constructor(
+    private readonly parser: CParser,
+    private readonly options: EngineOptions,
+  ) {}
+
+  static async create(options: EngineOptions): Promise<StructOpsEngine> {
+    const parser = await createCParser({ wasmDir: options.wasmDir });
+    return new StructOpsEngine(parser, options);
+  }
+
+  /** Loads the kernel profile; on failure keeps the previous one and returns the error. */
+  async configureProfile(settings: ProfileSettings): Promise<KernelProfile | ProfileError> {
+    const result = await loadKernelProfile({
+      btf: settings.btf ? [...settings.btf] : undefined,
+      kernelVersion: settings.kernelVersion,
+      libbpfVersion: settings.libbpfVersion,
+      bundledDir: this.options.profilesDir,
+      logger: this.options.logger,
+    });
+    if ('objects' in result) {
+      this.activeProfile = result;
+      this.profileProblem = undefined;
+    } else {
+      this.profileProblem = result;
+    }
+    return result;
+  }
+
+  get profile(): KernelProfile | undefined {
+    return this.activeProfile;
+  }
+
+  get profileError(): ProfileError | undefined {
+    return this.profileProblem;
+  }
+
+  /** Re-extracts one file's facts from its current text. */
+  updateFile(file: string, text: string): FileFacts {
+    const facts = extractFacts(this.parser, file, text);
+    this.files.set(file, facts);
+    return facts;
+  }
+
+  removeFile(file: string): void {
+    this.files.delete(file);
+  }
+
+  facts(file: string): FileFacts | undefined {
+    return this.files.get(file);
+  }
+
+  allFacts(): FileFacts[] {
+    return [...this.files.values()].sort((a, b) => a.file.localeCompare(b.file));
+  }
+
+  /** Files that compile to a BPF object with struct_ops content. */
+  objectFiles(): string[] {
+    return this.allFacts()
+      .filter((f) => !f.file.endsWith('.h') && (structOpsMaps(f).length > 0 || f.programs.some((p) => p.section.includes('struct_ops'))))
+      .map((f) => f.file);
+  }
+
+  /** The simulation trace of one object file, or undefined when it is unknown or no profile is loaded. */
+  simulate(file: string): ObjectTrace | undefined {
+    const facts = this.files.get(file);
+    const profile = this.activeProfile;
+    if (!facts || !profile) return undefined;
+    return simulateObject(objectInput(facts), profile);
+  }
+
+  /** Findings located in `file`, from every object whose simulation reaches it. */
+  findingsFor(file: string): Finding[] {
+    return this.objectFiles()
+      .map((object) => this.simulate(object))
+      .flatMap((trace) => (trace ? trace.steps.flatMap((s) => s.findings) : []))
+      .filter((f) => f.location.file === file);
+  }
+}
+
+function objectInput(facts: FileFacts): BpfObjectInput {
+  const types = new Map<string, CTypeDefinition>();
+  for (const def of facts.typeDefinitions) {
+    if ((def.kind === 'struct' || def.kind === 'union') && def.members.length > 0 && !types.has(def.name)) types.set(def.name, def);
+  }
+  return { file: facts.file, facts, localType: (tag) => types.get(tag) };
+}

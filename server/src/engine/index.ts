@@ -1,0 +1,12 @@
+// Public API of the engine: the only module lsp/, server.ts and cli.ts import from the engine.
+
+export { StructOpsEngine, type EngineOptions, type ProfileSettings } from './engine';
+export type { Position, Range, Location } from './common/location';
+export { LineIndex } from './common/location';
+export type { Logger } from './common/logger';
+export { errnoName } from './common/errno';
+export type * from './c/facts';
+export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from './sim/checks';
+export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome } from './sim/trace';
+export { describeProfile } from './sim/simulate';
+export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';

@@ -1,0 +1,37 @@
+// The server's settings (`structOps.*`), their defaults, and which ones need the profile
+// reloaded. The manifest's `contributes.configuration` must declare the same keys and defaults
+// (a consistency test compares them).
+
+export interface StructOpsSettings {
+  readonly kernel: { readonly btf: readonly string[]; readonly version: string };
+  readonly libbpf: { readonly version: string };
+}
+
+export const defaultSettings: StructOpsSettings = {
+  kernel: { btf: [], version: '' },
+  libbpf: { version: '' },
+};
+
+/** Flattened `structOps.<key>` → default, as the manifest lists them. */
+export const settingDefaults: Readonly<Record<string, unknown>> = {
+  'structOps.kernel.btf': defaultSettings.kernel.btf,
+  'structOps.kernel.version': defaultSettings.kernel.version,
+  'structOps.libbpf.version': defaultSettings.libbpf.version,
+};
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value ? [value] : [];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : [];
+}
+
+/** Reads the `structOps` configuration section, ignoring values of the wrong type. */
+export function parseSettings(section: unknown): StructOpsSettings {
+  const root = (section ?? {}) as { kernel?: { btf?: unknown; version?: unknown }; libbpf?: { version?: unknown } };
+  return {
+    kernel: {
+      btf: stringList(root.kernel?.btf),
+      version: typeof root.kernel?.version === 'string' ? root.kernel.version : '',
+    },
+    libbpf: { version: typeof root.libbpf?.version === 'string' ? root.libbpf.version : '' },
+  };
+}

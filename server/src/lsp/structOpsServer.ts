@@ -1,0 +1,158 @@
+// The language server: keeps the engine's facts in step with open documents and files on disk,
+// reloads the kernel profile when settings change, and publishes diagnostics and explorer data.
+
+import { promises as fs } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeProfile, StructOpsEngine, type Logger } from '../engine';
+import { explorerChangedNotification, explorerRequest, readyNotification } from '../protocol';
+import { DiagnosticsPublisher } from './diagnosticsProvider';
+import { explorerData } from './explorerProvider';
+import { parseSettings, type StructOpsSettings } from './settings';
+import { findCFiles } from './workspaceFiles';
+
+export interface ServerPaths {
+  readonly wasmDir: string;
+  readonly profilesDir: string;
+}
+
+interface InitializationOptions {
+  /** URI of the folder with one page per check, for diagnostic code links. */
+  readonly docsUri?: string;
+}
+
+export function connectionLogger(connection: Connection): Logger {
+  return {
+    error: (m) => connection.console.error(m),
+    warn: (m) => connection.console.warn(m),
+    info: (m) => connection.console.info(m),
+    debug: (m) => connection.console.log(m),
+  };
+}
+
+export class StructOpsServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly publisher: DiagnosticsPublisher;
+  private docsUri: string | undefined;
+  private folders: string[] = [];
+  private settings: StructOpsSettings | undefined;
+
+  private constructor(
+    private readonly connection: Connection,
+    private readonly engine: StructOpsEngine,
+    private readonly logger: Logger,
+  ) {
+    this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri);
+  }
+
+  /** Creates the engine (loads the parser wasm once) and wires every handler. */
+  static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
+    const logger = connectionLogger(connection);
+    const engine = await StructOpsEngine.create({ wasmDir: paths.wasmDir, profilesDir: paths.profilesDir, logger });
+    const server = new StructOpsServer(connection, engine, logger);
+    server.register();
+    return server;
+  }
+
+  private register(): void {
+    const { connection } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'structOps' });
+      this.guard('initial index', () => this.firstIndex());
+    });
+    connection.onDidChangeConfiguration(() => this.guard('configuration change', () => this.reloadProfile()));
+    connection.onDidChangeWatchedFiles((params) =>
+      this.guard('file change', async () => {
+        for (const change of params.changes) {
+          const file = fileURLToPath(change.uri);
+          if (this.documents.get(change.uri)) continue;
+          if (change.type === FileChangeType.Deleted) this.engine.removeFile(file);
+          else await this.readFromDisk(file);
+        }
+        await this.refresh();
+      }),
+    );
+    connection.onRequest(explorerRequest, () => explorerData(this.engine));
+    this.documents.onDidChangeContent((event) =>
+      this.guard('document change', async () => {
+        if (!event.document.uri.startsWith('file:')) return;
+        this.engine.updateFile(fileURLToPath(event.document.uri), event.document.getText());
+        await this.refresh();
+      }),
+    );
+    this.documents.listen(connection);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    this.docsUri = options.docsUri;
+    this.folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    if (this.folders.length === 0 && params.rootUri) this.folders = [fileURLToPath(params.rootUri)];
+    return {
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      serverInfo: { name: 'struct_ops language server' },
+    };
+  }
+
+  /** Runs a handler, logging instead of letting an exception kill the connection. */
+  private guard(what: string, work: () => Promise<void>): void {
+    work().catch((error: unknown) => this.logger.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  }
+
+  private async readFromDisk(file: string): Promise<void> {
+    try {
+      this.engine.updateFile(file, await fs.readFile(file, 'utf8'));
+    } catch (error) {
+      this.engine.removeFile(file);
+      this.logger.warn(`skipping ${file}: ${(error as Error).message}`);
+    }
+  }
+
+  private async loadSettings(): Promise<StructOpsSettings> {
+    const section: unknown = await this.connection.workspace.getConfiguration('structOps').catch(() => undefined);
+    return parseSettings(section);
+  }
+
+  private async reloadProfile(): Promise<void> {
+    this.settings = await this.loadSettings();
+    const result = await this.engine.configureProfile({
+      btf: this.settings.kernel.btf,
+      kernelVersion: this.settings.kernel.version || undefined,
+      libbpfVersion: this.settings.libbpf.version || undefined,
+    });
+    if ('objects' in result) this.logger.info(`kernel profile: ${result.description} (${describeProfile(result)})`);
+    else void this.connection.window.showErrorMessage(`struct_ops: kernel profile not loaded: ${result.message}`);
+    await this.refresh();
+  }
+
+  private async firstIndex(): Promise<void> {
+    await this.reloadProfile();
+    let count = 0;
+    for (const folder of this.folders) {
+      const files = await findCFiles(folder, (file, reason) => this.logger.info(`skipping ${file}: ${reason}`));
+      for (const file of files) {
+        if (this.engine.facts(file)) continue;
+        await this.readFromDisk(file);
+        count++;
+      }
+    }
+    await this.refresh();
+    const profile = this.engine.profile;
+    void this.connection.sendNotification(readyNotification, { files: count, profile: profile ? describeProfile(profile) : 'none' });
+  }
+
+  private async refresh(): Promise<void> {
+    await this.publisher.publish(this.engine);
+    void this.connection.sendNotification(explorerChangedNotification);
+  }
+}
