@@ -1,0 +1,44 @@
+// case: local tcp_congestion_ops with an extra member unknown to the kernel, left zero (libbpf 1.4+ would skip it)
+// checks: LIB-12
+// expect: fail load EOPNOTSUPP
+#define tcp_congestion_ops tcp_congestion_ops___vmlinux
+#include "vmlinux.h"
+#undef tcp_congestion_ops
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* local (BPF-side) definition of the type, differing from the kernel's */
+struct tcp_congestion_ops {
+	__u32 (*ssthresh)(struct sock *sk);
+	void (*cong_avoid)(struct sock *sk, __u32 ack, __u32 acked);
+	__u32 (*undo_cwnd)(struct sock *sk);
+	char name[16];
+	__u32 sot_future_knob;
+};
+
+SEC("struct_ops/ssthresh")
+__u32 BPF_PROG(sot_xz_ssthresh, struct sock *sk)
+{
+	return 2;
+}
+
+SEC("struct_ops/undo_cwnd")
+__u32 BPF_PROG(sot_xz_undo, struct sock *sk)
+{
+	return 10;
+}
+
+SEC("struct_ops/cong_avoid")
+void BPF_PROG(sot_xz_avoid, struct sock *sk, __u32 ack, __u32 acked)
+{
+}
+
+SEC(".struct_ops")
+struct tcp_congestion_ops sot_xz = {
+	.ssthresh = (void *)sot_xz_ssthresh,
+	.undo_cwnd = (void *)sot_xz_undo,
+	.cong_avoid = (void *)sot_xz_avoid,
+	.name = "sot_xz",
+};
