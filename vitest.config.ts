@@ -1,6 +1,11 @@
+import * as path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Client modules import `vscode`, which exists only inside VS Code.
+    alias: { vscode: path.resolve(__dirname, 'test/helpers/vscodeModule.ts') },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],

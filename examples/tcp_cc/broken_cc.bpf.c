@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The same congestion control with the mistakes people make. Every one compiles or looks
- * harmless; each would surface only at load time, as root, as an errno. */
+/* Built against a struct copied from a newer kernel's header: it compiles, and fails only
+ * when libbpf matches the members against the running kernel's BTF. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -39,13 +39,6 @@ __u32 BPF_PROG(broken_cong_limit, struct sock *sk)
 	return 100;
 }
 
-/* A tracepoint program cannot fill an ops member. */
-SEC("tp_btf/tcp_probe")
-int BPF_PROG(on_probe, struct sock *sk)
-{
-	return 0;
-}
-
 SEC(".struct_ops")
 struct tcp_congestion_ops___new broken_cc = {
 	.ssthresh = (void *)broken_ssthresh,
@@ -53,12 +46,4 @@ struct tcp_congestion_ops___new broken_cc = {
 	.undo_cwnd = (void *)broken_undo_cwnd,
 	.cong_limit = (void *)broken_cong_limit,
 	.name = "broken_cc",
-};
-
-SEC(".struct_ops")
-struct tcp_congestion_ops probe_cc = {
-	.ssthresh = (void *)broken_ssthresh,
-	.cong_avoid = (void *)on_probe,
-	.undo_cwnd = (void *)broken_undo_cwnd,
-	.name = "probe_cc",
 };

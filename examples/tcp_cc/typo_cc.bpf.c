@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A misspelled op and a program that no map uses. */
+/* A misspelled op: vmlinux.h declares `pkts_acked`, so clang rejects `.pkt_acked`. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

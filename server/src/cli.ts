@@ -12,7 +12,7 @@ commands:
 `;
 
 const env = {
-  wasmDir: __dirname,
+  wasm: { wasmDir: __dirname },
   profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
 };
 

@@ -7,6 +7,6 @@ import { StructOpsServer } from './lsp/structOpsServer';
 
 const connection = createConnection(ProposedFeatures.all);
 void StructOpsServer.start(connection, {
-  wasmDir: __dirname,
+  wasm: { wasmDir: __dirname },
   profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
 }).then(() => connection.listen());

@@ -3,7 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { describeProfile, errnoName, StructOpsEngine, traceFindings, type Finding, type Logger, type ObjectTrace } from '../engine';
+import { describeProfile, errnoName, StructOpsEngine, traceFindings, type CParserOptions, type Finding, type Logger, type ObjectTrace } from '../engine';
 import { findCFiles } from '../lsp/workspaceFiles';
 import { lastValue, parseArgs } from './args';
 import { ExitStatus, type CliIo } from './io';
@@ -14,7 +14,7 @@ export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--k
 export const checkJsonVersion = 1;
 
 export interface CliEnvironment {
-  readonly wasmDir: string;
+  readonly wasm: CParserOptions;
   readonly profilesDir: string;
 }
 
@@ -82,7 +82,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
     return ExitStatus.UsageError;
   }
   const logger = stderrLogger(io, args.flags.has('--verbose'));
-  const engine = await StructOpsEngine.create({ wasmDir: env.wasmDir, profilesDir: env.profilesDir, logger });
+  const engine = await StructOpsEngine.create({ wasm: env.wasm, profilesDir: env.profilesDir, logger });
   const profile = await engine.configureProfile({
     btf: args.values.get('--btf'),
     kernelVersion: lastValue(args, '--kernel'),

@@ -1,7 +1,7 @@
 // The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
-import { createCParser, type CParser } from './c/parser';
+import { createCParser, type CParser, type CParserOptions } from './c/parser';
 import { extractFacts } from './c/extract';
 import type { CTypeDefinition, FileFacts } from './c/facts';
 import type { Logger } from './common/logger';
@@ -12,8 +12,8 @@ import { simulateObject } from './sim/simulate';
 import type { Finding, ObjectTrace } from './sim/trace';
 
 export interface EngineOptions {
-  /** Directory holding web-tree-sitter.wasm and tree-sitter-c.wasm. */
-  readonly wasmDir: string;
+  /** Where web-tree-sitter.wasm and tree-sitter-c.wasm are (bundles: their own directory). */
+  readonly wasm: CParserOptions;
   /** Directory of the bundled default kernel profile. */
   readonly profilesDir: string;
   readonly logger: Logger;
@@ -36,7 +36,7 @@ export class StructOpsEngine {
   ) {}
 
   static async create(options: EngineOptions): Promise<StructOpsEngine> {
-    const parser = await createCParser({ wasmDir: options.wasmDir });
+    const parser = await createCParser(options.wasm);
     return new StructOpsEngine(parser, options);
   }
 

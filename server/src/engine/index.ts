@@ -4,6 +4,7 @@ export { StructOpsEngine, type EngineOptions, type ProfileSettings } from './eng
 export type { Position, Range, Location } from './common/location';
 export { LineIndex } from './common/location';
 export type { Logger } from './common/logger';
+export { nodeModulesWasm, type CParserOptions } from './c/parser';
 export { errnoName } from './common/errno';
 export type * from './c/facts';
 export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from './sim/checks';

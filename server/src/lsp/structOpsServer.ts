@@ -13,7 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { describeProfile, StructOpsEngine, type Logger } from '../engine';
+import { describeProfile, StructOpsEngine, type CParserOptions, type Logger } from '../engine';
 import { explorerChangedNotification, explorerRequest, readyNotification } from '../protocol';
 import { DiagnosticsPublisher } from './diagnosticsProvider';
 import { explorerData } from './explorerProvider';
@@ -21,7 +21,7 @@ import { parseSettings, type StructOpsSettings } from './settings';
 import { findCFiles } from './workspaceFiles';
 
 export interface ServerPaths {
-  readonly wasmDir: string;
+  readonly wasm: CParserOptions;
   readonly profilesDir: string;
 }
 
@@ -57,7 +57,7 @@ export class StructOpsServer {
   /** Creates the engine (loads the parser wasm once) and wires every handler. */
   static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
     const logger = connectionLogger(connection);
-    const engine = await StructOpsEngine.create({ wasmDir: paths.wasmDir, profilesDir: paths.profilesDir, logger });
+    const engine = await StructOpsEngine.create({ wasm: paths.wasm, profilesDir: paths.profilesDir, logger });
     const server = new StructOpsServer(connection, engine, logger);
     server.register();
     return server;

@@ -1,0 +1,594 @@
+// BtfSpec: one parsed BTF object (vmlinux, a module's split BTF on its base, or a .bpf.o's .BTF).
+// Load = header → strings → one indexing pass that records each type's byte offset and checks
+// bounds, kinds, name offsets and referenced ids → chain-loop check (libbpf btf_parse_hdr,
+// btf_parse_str_sec, btf_parse_type_sec, btf_sanity_check). Types are decoded on first request.
+//
+//   split BTF:  ids 1 .. startId-1 and string offsets < startStrOff belong to `base`
+//               (libbpf btf_type_by_id / btf__str_by_offset).
+
+import { BtfError, atOffset } from './errors';
+import { parseHeader } from './header';
+import {
+  BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_MAX_TYPE, BTF_TYPE_SIZE, BtfKind, kindName,
+} from './kinds';
+import { StringTable, hashBytes } from './strings';
+import type { BtfEnumValue, BtfMember, BtfParam, BtfType, BtfVarSecinfo } from './types';
+
+export interface ParseOptions {
+  /** Base BTF for split BTF (a module's BTF on vmlinux). */
+  readonly base?: BtfSpec;
+  /** Name used in messages and listings, e.g. "vmlinux" or a module name. */
+  readonly name?: string;
+}
+
+/** libbpf MAX_RESOLVE_DEPTH: longest modifier/typedef chain followed before giving up. */
+export const MAX_RESOLVE_DEPTH = 32;
+
+const VOID: BtfType = Object.freeze({ id: 0, kind: BtfKind.Unknown, name: '' });
+const utf8 = new TextEncoder();
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const VALUE_PREFIX = utf8.encode('bpf_struct_ops_');
+const COMMON_VALUE = 'bpf_struct_ops_common_value';
+
+/** A struct_ops value type `bpf_struct_ops_<T>` and its T (kernel is_valid_value_type). */
+export interface StructOpsValueType {
+  readonly valueId: number;
+  readonly typeId: number;
+  readonly typeName: string;
+}
+
+/**
+ * Parses raw BTF (starting with struct btf_header). Never throws: malformed input gives a
+ * BtfError naming the part, byte offset and likely cause.
+ */
+export function parseBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec | BtfError {
+  const hdr = parseHeader(bytes);
+  if (hdr instanceof BtfError) return hdr;
+  const base = options.base;
+  const startId = base ? base.lastId + 1 : 1;
+  const startStrOff = base ? base.strings.end : 0;
+  const strErr = StringTable.check(bytes, hdr.strStart, hdr.strLen, base !== undefined);
+  if (strErr) return strErr;
+  const strings = new StringTable(bytes, hdr.strStart, hdr.strLen, startStrOff, base?.strings);
+  const words = typeWords(bytes, hdr.typeStart, hdr.typeLen, hdr.littleEndian);
+  const offsets = indexTypes(words, hdr.typeStart, startId, strings.end);
+  if (offsets instanceof BtfError) return offsets;
+  return new BtfSpec(bytes, words, hdr.littleEndian, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'));
+}
+
+/**
+ * The type section as host-order u32 words: a view of the caller's buffer when its order and
+ * alignment allow, else a private copy read through the file's byte order (the caller's
+ * buffer is never swapped in place).
+ */
+function typeWords(bytes: Uint8Array, start: number, length: number, littleEndian: boolean): Uint32Array {
+  const abs = bytes.byteOffset + start;
+  if (littleEndian === HOST_LE && abs % 4 === 0) return new Uint32Array(bytes.buffer, abs, length / 4);
+  const view = new DataView(bytes.buffer, abs, length);
+  const out = new Uint32Array(length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(4 * i, littleEndian);
+  return out;
+}
+
+export class BtfSpec {
+  readonly startId: number;
+  readonly startStrOff: number;
+  readonly byteLength: number;
+  /** Highest valid type id (ids startId..lastId are own; 1..startId-1 belong to the base). */
+  readonly lastId: number;
+  private readonly cache = new Map<number, BtfType>();
+  private nameHeads?: Int32Array;
+  private nameNext?: Int32Array;
+  private valueTypes?: StructOpsValueType[];
+  private ptrSize?: number;
+
+  /** Use parseBtf / parseElfBtf; the constructor trusts checked input. */
+  constructor(
+    /** The caller's bytes; read, never modified. */
+    readonly bytes: Uint8Array,
+    /** The type section as host-order words (see typeWords). */
+    private readonly words: Uint32Array,
+    readonly littleEndian: boolean,
+    /** @internal the string table, shared with split BTF built on this one. */
+    readonly strings: StringTable,
+    /** Word index in `words` of each own type's struct btf_type. */
+    private readonly offsets: Uint32Array,
+    startId: number,
+    readonly base: BtfSpec | undefined,
+    readonly name: string,
+  ) {
+    this.startId = startId;
+    this.startStrOff = strings.startOff;
+    this.byteLength = bytes.byteLength;
+    this.lastId = startId + offsets.length - 1;
+  }
+
+  /** True for split BTF (a module's), which needs its base. */
+  isModule(): boolean {
+    return this.base !== undefined;
+  }
+
+  /** Number of types this object defines itself (not counting the base or void). */
+  get ownTypeCount(): number {
+    return this.offsets.length;
+  }
+
+  /** BTF_INFO_KIND of a type without decoding it; 0 for void, undefined for a bad id. */
+  kindOf(id: number): BtfKind | undefined {
+    if (id === 0) return BtfKind.Unknown;
+    if (id < this.startId) return this.base?.kindOf(id);
+    const w = this.wordOf(id);
+    return w === undefined ? undefined : (this.words[w + 1] >>> 24) & 0x1f;
+  }
+
+  /** BTF_INFO_VLEN of a type (member/param/value count); 0 for void and bad ids. */
+  vlenOf(id: number): number {
+    if (id < this.startId) return this.base?.vlenOf(id) ?? 0;
+    const w = this.wordOf(id);
+    return w === undefined ? 0 : this.words[w + 1] & 0xffff;
+  }
+
+  /** The type with this id; id 0 is void. Undefined for ids out of range (libbpf btf__type_by_id). */
+  typeById(id: number): BtfType | undefined {
+    if (id === 0) return VOID;
+    if (id < this.startId) return this.base?.typeById(id);
+    const idx = id - this.startId;
+    if (!Number.isInteger(id) || idx >= this.offsets.length) return undefined;
+    let t = this.cache.get(id);
+    if (t === undefined) {
+      t = this.decode(id, this.offsets[idx]);
+      this.cache.set(id, t);
+    }
+    return t;
+  }
+
+  /** The name of a type ('' for void, anonymous types and bad ids). */
+  nameOf(id: number): string {
+    if (id === 0) return '';
+    if (id < this.startId) return this.base?.nameOf(id) ?? '';
+    const w = this.wordOf(id);
+    return w === undefined ? '' : this.strings.get(this.words[w]) ?? '';
+  }
+
+  /** The string at a name offset of this object or its base; undefined outside the string sections. */
+  stringAt(off: number): string | undefined {
+    return this.strings.get(off);
+  }
+
+  /**
+   * First type with this name and kind, searching the base first unless ownOnly
+   * (libbpf btf__find_by_name_kind). "void" and BtfKind.Unknown give 0. Undefined if none.
+   */
+  findByNameKind(name: string, kind: BtfKind, opts: { ownOnly?: boolean } = {}): number | undefined {
+    return this.findAllByNameKind(name, kind, opts)[0];
+  }
+
+  /** Every type with this name and kind (base first); more than one means the name is ambiguous. */
+  findAllByNameKind(name: string, kind: BtfKind, opts: { ownOnly?: boolean } = {}): number[] {
+    if (kind === BtfKind.Unknown || name === 'void') return [0];
+    const found = !opts.ownOnly && this.base ? this.base.findAllByNameKind(name, kind) : [];
+    if (name === '') return found;
+    const needle = utf8.encode(name);
+    this.buildNameIndex();
+    const heads = this.nameHeads as Int32Array;
+    const next = this.nameNext as Int32Array;
+    const own: number[] = [];
+    for (let i = heads[hashBytes(needle) & (heads.length - 1)] - 1; i >= 0; i = next[i] - 1) {
+      const w = this.offsets[i];
+      if (((this.words[w + 1] >>> 24) & 0x1f) === kind && this.strings.equals(this.words[w], needle)) own.push(this.startId + i);
+    }
+    // Chains are built back to front; report ids in ascending order like a linear scan would.
+    for (let j = own.length - 1; j >= 0; j--) found.push(own[j]);
+    return found;
+  }
+
+  /** Follows typedef/const/volatile/restrict/type_tag (btf_type_skip_modifiers with typedefs). */
+  skipModsAndTypedefs(id: number): number {
+    return this.skip(id, true);
+  }
+
+  /**
+   * Follows const/volatile/restrict/type_tag, not typedefs (kernel btf_type_skip_modifiers).
+   * Stops after MAX_RESOLVE_DEPTH steps; the id returned is then still a modifier.
+   */
+  skipModifiers(id: number): number {
+    return this.skip(id, false);
+  }
+
+  /** Size in bytes of a type (libbpf btf__resolve_size); BtfError for void, functions, bad ids, loops. */
+  resolveSize(id: number): number | BtfError {
+    let nelems = 1;
+    let cur = id;
+    for (let depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
+      const t = this.typeById(cur);
+      if (!t) return new BtfError('bad-type-id', `type [${id}]: bad type ID ${cur} while resolving size`, { typeId: id });
+      switch (t.kind) {
+        case BtfKind.Int: case BtfKind.Struct: case BtfKind.Union: case BtfKind.Enum: case BtfKind.Enum64:
+        case BtfKind.Datasec: case BtfKind.Float: {
+          const size = nelems * t.size;
+          if (size > 0xffffffff) return new BtfError('bad-size', `type [${id}]: size ${size} overflows u32`, { typeId: id });
+          return size;
+        }
+        case BtfKind.Ptr:
+          return nelems * this.pointerSize();
+        case BtfKind.Array:
+          nelems *= t.nelems;
+          if (nelems > 0xffffffff) return new BtfError('bad-size', `type [${id}]: array size overflows u32`, { typeId: id });
+          cur = t.elemType;
+          break;
+        case BtfKind.Typedef: case BtfKind.Volatile: case BtfKind.Const: case BtfKind.Restrict:
+        case BtfKind.TypeTag: case BtfKind.Var: case BtfKind.DeclTag:
+          cur = t.type;
+          break;
+        default:
+          return new BtfError('bad-size', `type [${id}]: ${kindName(t.kind)} [${cur}] has no size`, { typeId: id });
+      }
+    }
+    return new BtfError('loop', `type [${id}]: type chain longer than ${MAX_RESOLVE_DEPTH}; loop?`, { typeId: id });
+  }
+
+  /** Alignment in bytes (libbpf btf__align_of); 1 for packed structs; BtfError when unknown. */
+  alignOf(id: number): number | BtfError {
+    return this.align(id, 0);
+  }
+
+  /** Pointer size guessed from `long` like libbpf determine_ptr_size; 8 when no such int exists. */
+  pointerSize(): number {
+    if (this.ptrSize !== undefined) return this.ptrSize;
+    let size = 8;
+    for (const name of ['long', 'long int', 'unsigned long', 'long unsigned int', 'unsigned long int']) {
+      const id = this.findByNameKind(name, BtfKind.Int);
+      const t = id === undefined ? undefined : this.typeById(id);
+      if (t?.kind === BtfKind.Int && (t.size === 4 || t.size === 8)) {
+        size = t.size;
+        break;
+      }
+    }
+    return (this.ptrSize = size);
+  }
+
+  /**
+   * Own types named bpf_struct_ops_<T> shaped {common: struct bpf_struct_ops_common_value;
+   * data: struct T} — the check of kernel is_valid_value_type (6.9), which compares the member
+   * types (not their names). Ordered by value type id.
+   */
+  structOpsValueTypes(): StructOpsValueType[] {
+    if (this.valueTypes) return this.valueTypes.slice();
+    const out: StructOpsValueType[] = [];
+    const words = this.words;
+    const offsets = this.offsets;
+    // STRUCT with vlen 2: info == BTF_INFO_ENC(BTF_KIND_STRUCT, kflag, 2).
+    const structVlen2 = (BtfKind.Struct << 24) | 2;
+    for (let i = 0; i < offsets.length; i++) {
+      const w = offsets[i];
+      if ((words[w + 1] & 0x1f00ffff) !== structVlen2) continue;
+      if (!this.strings.startsWith(words[w], VALUE_PREFIX)) continue;
+      const vt = this.typeById(this.startId + i);
+      if (vt?.kind !== BtfKind.Struct || vt.name === COMMON_VALUE) continue;
+      const common = this.typeById(vt.members[0].type);
+      const data = this.typeById(vt.members[1].type);
+      const typeName = vt.name.slice(VALUE_PREFIX.length);
+      if (common?.kind === BtfKind.Struct && common.name === COMMON_VALUE && data?.kind === BtfKind.Struct && data.name === typeName) {
+        out.push({ valueId: vt.id, typeId: data.id, typeName });
+      }
+    }
+    this.valueTypes = out;
+    return out.slice();
+  }
+
+  private wordOf(id: number): number | undefined {
+    const idx = id - this.startId;
+    return Number.isInteger(id) && idx >= 0 && idx < this.offsets.length ? this.offsets[idx] : undefined;
+  }
+
+  private skip(id: number, typedefs: boolean): number {
+    let cur = id;
+    for (let depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
+      const k = this.kindOf(cur);
+      if (k === BtfKind.Const || k === BtfKind.Volatile || k === BtfKind.Restrict || k === BtfKind.TypeTag || (typedefs && k === BtfKind.Typedef)) {
+        cur = (this.typeById(cur) as { type: number }).type;
+      } else return cur;
+    }
+    return cur;
+  }
+
+  private align(id: number, depth: number): number | BtfError {
+    if (depth >= MAX_RESOLVE_DEPTH) return new BtfError('loop', `type [${id}]: type chain longer than ${MAX_RESOLVE_DEPTH}; loop?`, { typeId: id });
+    const t = this.typeById(id);
+    if (!t) return new BtfError('bad-type-id', `bad type ID ${id} while resolving alignment`, { typeId: id });
+    switch (t.kind) {
+      case BtfKind.Int: case BtfKind.Enum: case BtfKind.Enum64: case BtfKind.Float:
+        return Math.max(1, Math.min(this.pointerSize(), t.size));
+      case BtfKind.Ptr:
+        return this.pointerSize();
+      case BtfKind.Typedef: case BtfKind.Volatile: case BtfKind.Const: case BtfKind.Restrict: case BtfKind.TypeTag:
+        return this.align(t.type, depth + 1);
+      case BtfKind.Array:
+        return this.align(t.elemType, depth + 1);
+      case BtfKind.Struct: case BtfKind.Union: {
+        let maxAlign = 1;
+        for (const m of t.members) {
+          const a = this.align(m.type, depth + 1);
+          if (a instanceof BtfError) return a;
+          maxAlign = Math.max(maxAlign, a);
+          // A member placed off its natural alignment means the struct is packed.
+          if (m.bitfieldSize === 0 && m.bitOffset % (8 * a) !== 0) return 1;
+        }
+        return t.size % maxAlign !== 0 ? 1 : maxAlign;
+      }
+      default:
+        return new BtfError('bad-size', `type [${id}]: ${kindName(t.kind)} has no alignment`, { typeId: id });
+    }
+  }
+
+  /** Hash chains over own type names, in typed arrays: built on the first name lookup. */
+  private buildNameIndex(): void {
+    if (this.nameHeads) return;
+    const n = this.offsets.length;
+    let size = 16;
+    while (size < n) size <<= 1;
+    const heads = new Int32Array(size);
+    const next = new Int32Array(n);
+    const mask = size - 1;
+    for (let i = 0; i < n; i++) {
+      const nameOff = this.words[this.offsets[i]];
+      if (nameOff === 0) continue;
+      const b = this.strings.hashAt(nameOff) & mask;
+      next[i] = heads[b];
+      heads[b] = i + 1;
+    }
+    this.nameHeads = heads;
+    this.nameNext = next;
+  }
+
+  /** Decodes one checked type record (struct btf_type + trailer). */
+  private decode(id: number, w: number): BtfType {
+    const words = this.words;
+    const str = (o: number) => this.strings.get(o) ?? '';
+    const name = str(words[w]);
+    const info = words[w + 1];
+    const kind = ((info >>> 24) & 0x1f) as BtfKind;
+    const vlen = info & 0xffff;
+    const kflag = info >>> 31 === 1;
+    const sizeType = words[w + 2];
+    const p = w + 3;
+    switch (kind) {
+      case BtfKind.Int: {
+        const x = words[p];
+        const enc = (x >>> 24) & 0x0f;
+        return { id, kind, name, size: sizeType, signed: (enc & BTF_INT_SIGNED) !== 0, char: (enc & BTF_INT_CHAR) !== 0, bool: (enc & BTF_INT_BOOL) !== 0, bits: x & 0xff, bitOffset: (x >>> 16) & 0xff };
+      }
+      case BtfKind.Ptr: case BtfKind.Typedef: case BtfKind.Volatile: case BtfKind.Const: case BtfKind.Restrict: case BtfKind.TypeTag:
+        return { id, kind, name, type: sizeType };
+      case BtfKind.Array:
+        return { id, kind, name, elemType: words[p], indexType: words[p + 1], nelems: words[p + 2] };
+      case BtfKind.Struct: case BtfKind.Union: {
+        const members: BtfMember[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          const q = p + 3 * i;
+          const o = words[q + 2];
+          // kflag: offset = bitfield_size << 24 | bit_offset (BTF_MEMBER_BITFIELD_SIZE/BIT_OFFSET).
+          members[i] = { name: str(words[q]), type: words[q + 1], bitOffset: kflag ? o & 0xffffff : o, bitfieldSize: kflag ? o >>> 24 : 0 };
+        }
+        return { id, kind, name, size: sizeType, members };
+      }
+      case BtfKind.Enum: {
+        const values: BtfEnumValue[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          const q = p + 2 * i;
+          values[i] = { name: str(words[q]), value: kflag ? BigInt(words[q + 1] | 0) : BigInt(words[q + 1]) };
+        }
+        return { id, kind, name, size: sizeType, signed: kflag, values };
+      }
+      case BtfKind.Enum64: {
+        const values: BtfEnumValue[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) {
+          const q = p + 3 * i;
+          const raw = (BigInt(words[q + 2]) << 32n) | BigInt(words[q + 1]);
+          values[i] = { name: str(words[q]), value: kflag ? BigInt.asIntN(64, raw) : raw };
+        }
+        return { id, kind, name, size: sizeType, signed: kflag, values };
+      }
+      case BtfKind.Fwd:
+        return { id, kind, name, isUnion: kflag };
+      case BtfKind.Func:
+        return { id, kind, name, type: sizeType, linkage: vlen };
+      case BtfKind.FuncProto: {
+        const params: BtfParam[] = [];
+        let variadic = false;
+        for (let i = 0; i < vlen; i++) {
+          const q = p + 2 * i;
+          if (i === vlen - 1 && words[q] === 0 && words[q + 1] === 0) variadic = true;
+          else params.push({ name: str(words[q]), type: words[q + 1] });
+        }
+        return { id, kind, name, returnType: sizeType, params, variadic };
+      }
+      case BtfKind.Var:
+        return { id, kind, name, type: sizeType, linkage: words[p] };
+      case BtfKind.Datasec: {
+        const vars: BtfVarSecinfo[] = new Array(vlen);
+        for (let i = 0; i < vlen; i++) vars[i] = { type: words[p + 3 * i], offset: words[p + 3 * i + 1], size: words[p + 3 * i + 2] };
+        return { id, kind, name, size: sizeType, vars };
+      }
+      case BtfKind.Float:
+        return { id, kind, name, size: sizeType };
+      case BtfKind.DeclTag:
+        return { id, kind, name, type: sizeType, componentIdx: words[p] | 0 };
+      default:
+        // indexTypes rejected every other kind.
+        throw new Error(`BtfSpec.decode: unchecked kind ${kind} for type [${id}]`);
+    }
+  }
+}
+
+/** u32 words of kind-specific data after struct btf_type (extraSize / 4, without a switch). */
+const TRAILER_WORDS_FIXED = new Uint8Array([0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
+const TRAILER_WORDS_PER_VLEN = new Uint8Array([0, 0, 0, 0, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3]);
+/** Kinds whose size_type word is a type id (PTR, TYPEDEF, modifiers, FUNC, FUNC_PROTO's return, VAR, DECL_TAG). */
+const REF_IN_SIZE_TYPE = new Uint8Array([0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0]);
+/** Kinds whose per-vlen records start with a name offset (members, enumerators, params). */
+const MEMBER_NAMED = new Uint8Array([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+/** Word of each per-vlen record holding a type id: member/param type, DATASEC var; NO_SLOT for enumerators. */
+const NO_SLOT = 7;
+const MEMBER_REF_SLOT = new Uint8Array([7, 7, 7, 7, 1, 1, 7, 7, 7, 7, 7, 7, 7, 1, 7, 0, 7, 7, 7, 7]);
+/** Kinds that continue a pointer/modifier/typedef/array chain, where loops are possible. */
+const CHAIN_KIND = new Uint8Array([0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+const KIND_ARRAY = 3;
+const KIND_MAX = 19;
+
+/**
+ * The one pass over the type section: record where each type starts; reject unknown kinds,
+ * reserved info bits and records that overrun the section (libbpf btf_parse_type_sec); track
+ * the highest referenced id and name offset (libbpf btf_sanity_check) and which chain types
+ * point forward, the only places a loop can start. `start` is the section's byte offset.
+ */
+function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: number): Uint32Array | BtfError {
+  const end = words.length;
+  const scratch = new Uint32Array(Math.floor(end / 3));
+  const forward: number[] = [];
+  let n = 0;
+  let w = 0;
+  let maxRef = 0;
+  let maxName = 0;
+  while (w < end) {
+    if (end - w < 3) {
+      const id = startId + n;
+      return new BtfError('truncated', `type [${id}]: struct btf_type needs ${BTF_TYPE_SIZE} bytes${atOffset(start + 4 * w)}, only ${4 * (end - w)} left in the type section`, { offset: start + 4 * w, typeId: id });
+    }
+    const info = words[w + 1];
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    if (kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd) {
+      return badRecord(words, w, start, startId + n, strEnd);
+    }
+    const p = w + 3;
+    const next = p + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * vlen;
+    if (next > end) {
+      const id = startId + n;
+      return new BtfError('bad-vlen', `type [${id}]: ${kindName(kind)} with vlen ${vlen} needs ${4 * (next - p)} bytes of members${atOffset(start + 4 * p)}, only ${4 * (end - p)} left in the type section`, { offset: start + 4 * w, typeId: id });
+    }
+    // Table-driven rather than a switch over kinds: every path gets type feedback within the
+    // first few types, so the JIT's on-stack replacement does not bail out on a rare kind.
+    if (REF_IN_SIZE_TYPE[kind] === 1 && words[w + 2] > maxRef) maxRef = words[w + 2];
+    if (kind === KIND_ARRAY) {
+      if (words[p] > maxRef) maxRef = words[p];
+      if (words[p + 1] > maxRef) maxRef = words[p + 1];
+    }
+    const stride = TRAILER_WORDS_PER_VLEN[kind];
+    if (stride !== 0) {
+      const named = MEMBER_NAMED[kind] === 1;
+      const refSlot = MEMBER_REF_SLOT[kind];
+      for (let q = p; q < next; q += stride) {
+        if (named && words[q] > maxName) maxName = words[q];
+        if (refSlot !== NO_SLOT && words[q + refSlot] > maxRef) maxRef = words[q + refSlot];
+      }
+    }
+    if (CHAIN_KIND[kind] === 1 && (kind === KIND_ARRAY ? words[p] : words[w + 2]) >= startId + n) forward.push(n);
+    scratch[n++] = w;
+    w = next;
+  }
+  const lastId = startId + n - 1;
+  if (lastId > BTF_MAX_TYPE) {
+    return new BtfError('bad-type-id', `${n} types starting at id ${startId} exceed BTF_MAX_TYPE (${BTF_MAX_TYPE})`, { offset: start });
+  }
+  const offsets = scratch.slice(0, n);
+  if (maxRef > lastId || maxName >= strEnd) {
+    const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
+    if (err) return err;
+  }
+  return checkChainLoops(words, start, offsets, startId, forward) ?? offsets;
+}
+
+function badRecord(words: Uint32Array, w: number, start: number, id: number, strEnd: number): BtfError {
+  const info = words[w + 1];
+  const kind = (info >>> 24) & 0x1f;
+  const at = start + 4 * w;
+  if (kind === 0 || kind > BtfKind.Enum64) {
+    return new BtfError('bad-kind', `type [${id}]: unknown kind ${kind}${atOffset(at + 4)}; BTF from a newer kernel, or corrupted?`, { offset: at + 4, typeId: id });
+  }
+  if ((info & 0x60ff0000) !== 0) {
+    return new BtfError('bad-kind', `type [${id}]: reserved bits set in info 0x${info.toString(16)}${atOffset(at + 4)}`, { offset: at + 4, typeId: id });
+  }
+  return new BtfError('bad-name', `type [${id}]: invalid name offset ${words[w]}${atOffset(at)} (string section ends at ${strEnd})`, { offset: at, typeId: id });
+}
+
+/** Names the first bad type id or name offset (libbpf btf_validate_id / btf_validate_str). */
+function findFirstBadReference(words: Uint32Array, start: number, offsets: Uint32Array, startId: number, lastId: number, strEnd: number): BtfError | undefined {
+  const hint = startId === 1 ? '; split BTF parsed without its base?' : '';
+  const badId = (id: number, part: string, t: number, w: number) =>
+    new BtfError('bad-type-id', `type [${id}]: ${part}bad type ID ${t}${atOffset(start + 4 * w)} (last valid id is ${lastId})${hint}`, { offset: start + 4 * w, typeId: id });
+  const badName = (id: number, part: string, n: number, w: number) =>
+    new BtfError('bad-name', `type [${id}]: ${part}invalid name offset ${n}${atOffset(start + 4 * w)} (string section ends at ${strEnd})${hint}`, { offset: start + 4 * w, typeId: id });
+  for (let i = 0; i < offsets.length; i++) {
+    const id = startId + i;
+    const w = offsets[i];
+    const info = words[w + 1];
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    const p = w + 3;
+    switch (kind) {
+      case BtfKind.Ptr: case BtfKind.Typedef: case BtfKind.Volatile: case BtfKind.Const: case BtfKind.Restrict:
+      case BtfKind.TypeTag: case BtfKind.Func: case BtfKind.Var: case BtfKind.DeclTag:
+        if (words[w + 2] > lastId) return badId(id, '', words[w + 2], w + 2);
+        break;
+      case BtfKind.Array:
+        if (words[p] > lastId) return badId(id, 'element: ', words[p], p);
+        if (words[p + 1] > lastId) return badId(id, 'index: ', words[p + 1], p + 1);
+        break;
+      case BtfKind.Struct: case BtfKind.Union: case BtfKind.Enum: case BtfKind.Enum64: case BtfKind.FuncProto: {
+        if (kind === BtfKind.FuncProto && words[w + 2] > lastId) return badId(id, 'return: ', words[w + 2], w + 2);
+        const step = kind === BtfKind.Enum || kind === BtfKind.FuncProto ? 2 : 3;
+        const hasType = kind === BtfKind.Struct || kind === BtfKind.Union || kind === BtfKind.FuncProto;
+        const part = kind === BtfKind.FuncProto ? 'param' : hasType ? 'member' : 'value';
+        for (let j = 0; j < vlen; j++) {
+          const q = p + step * j;
+          if (words[q] >= strEnd) return badName(id, `${part} ${j}: `, words[q], q);
+          if (hasType && words[q + 1] > lastId) return badId(id, `${part} ${j}: `, words[q + 1], q + 1);
+        }
+        break;
+      }
+      case BtfKind.Datasec:
+        for (let j = 0; j < vlen; j++) {
+          const q = p + 3 * j;
+          if (words[q] > lastId) return badId(id, `var ${j}: `, words[q], q);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Rejects pointer/modifier/typedef/array-element chains that come back to themselves (kernel
+ * "Loop detected"). A cycle needs an edge to an equal or higher id, so walks start only there.
+ */
+function checkChainLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number, forward: readonly number[]): BtfError | undefined {
+  if (forward.length === 0) return undefined;
+  const state = new Uint8Array(offsets.length); // 0 new, 1 on the current path, 2 ends properly
+  const path: number[] = [];
+  for (const i of forward) {
+    let cur = i;
+    while (state[cur] === 0) {
+      const w = offsets[cur];
+      const kind = (words[w + 1] >>> 24) & 0x1f;
+      let next: number;
+      if (kind === BtfKind.Array) next = words[w + 3];
+      else if (kind === BtfKind.Ptr || kind === BtfKind.Typedef || kind === BtfKind.Volatile || kind === BtfKind.Const || kind === BtfKind.Restrict || kind === BtfKind.TypeTag) next = words[w + 2];
+      else break;
+      state[cur] = 1;
+      path.push(cur);
+      const ni = next - startId;
+      if (ni < 0) break;
+      if (state[ni] === 1) {
+        const id = startId + cur;
+        return new BtfError('loop', `type [${id}]: loop detected: ${kindName(kind)} chain returns to type [${next}]${atOffset(start + 4 * w)}`, { offset: start + 4 * w, typeId: id });
+      }
+      cur = ni;
+    }
+    for (const j of path) state[j] = 2;
+    path.length = 0;
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+// Runs the real language server in-process over two streams and talks to it with a plain
+// JSON-RPC client: no mocked connection. Collects published diagnostics and waits for them.
+
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import { StructOpsServer } from '../../server/src/lsp/structOpsServer';
+import { profilesDir, wasm } from './paths';
+
+export interface LspSession {
+  readonly client: MessageConnection;
+  /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
+  diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, text: string, version: number): void;
+  dispose(): void;
+}
+
+export async function startLspSession(workspace: string, settings: unknown): Promise<LspSession> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  await StructOpsServer.start(serverConnection, { wasm, profilesDir });
+  serverConnection.listen();
+
+  const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const latest = new Map<string, Diagnostic[]>();
+  const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
+  client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    latest.set(params.uri, params.diagnostics);
+    for (const waiter of [...waiters]) {
+      if (waiter.uri === params.uri && waiter.accept(params.diagnostics)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(params.diagnostics);
+      }
+    }
+  });
+  client.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+    params.items.map((item) => (item.section === 'structOps' ? settings : null)),
+  );
+  client.onRequest('client/registerCapability', () => null);
+  client.onRequest('window/workDoneProgress/create', () => null);
+  const ready = new Promise<void>((resolve) => client.onNotification('structOps/ready', () => resolve()));
+  client.listen();
+
+  const rootUri = pathToFileURL(workspace).toString();
+  await client.sendRequest('initialize', {
+    processId: null,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'ws' }],
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+  });
+  await client.sendNotification('initialized', {});
+  await ready;
+
+  return {
+    client,
+    diagnostics(uri, accept = () => true) {
+      const current = latest.get(uri);
+      if (current && accept(current)) return Promise.resolve(current);
+      return new Promise((resolve) => waiters.push({ uri, accept, resolve }));
+    },
+    open(uri, text, version = 1) {
+      void client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version, text } });
+    },
+    change(uri, text, version) {
+      void client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    dispose() {
+      client.dispose();
+      serverConnection.dispose();
+      toServer.destroy();
+      toClient.destroy();
+    },
+  };
+}
