@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import { nodeModulesWasm } from '../../server/src/engine';
+import { nodeModulesWasm } from '../../server/src/engine/c/parser';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const wasm = nodeModulesWasm(repoRoot);
