@@ -51,9 +51,10 @@ export function parseBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec
   if (strErr) return strErr;
   const strings = new StringTable(bytes, hdr.strStart, hdr.strLen, startStrOff, base?.strings);
   const words = typeWords(bytes, hdr.typeStart, hdr.typeLen, hdr.littleEndian);
-  const offsets = indexTypes(words, hdr.typeStart, startId, strings.end);
+  const pairs: number[] = [];
+  const offsets = indexTypes(words, hdr.typeStart, startId, strings.end, pairs);
   if (offsets instanceof BtfError) return offsets;
-  return new BtfSpec(bytes, words, hdr.littleEndian, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'));
+  return new BtfSpec(bytes, words, hdr.littleEndian, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'), pairs);
 }
 
 /**
@@ -96,6 +97,8 @@ export class BtfSpec {
     startId: number,
     readonly base: BtfSpec | undefined,
     readonly name: string,
+    /** Indexes of own structs with exactly two members (see scanTypes). */
+    private readonly pairs: readonly number[] = [],
   ) {
     this.startId = startId;
     this.startStrOff = strings.startOff;
@@ -255,14 +258,8 @@ export class BtfSpec {
   structOpsValueTypes(): StructOpsValueType[] {
     if (this.valueTypes) return this.valueTypes.slice();
     const out: StructOpsValueType[] = [];
-    const words = this.words;
-    const offsets = this.offsets;
-    // STRUCT with vlen 2: info == BTF_INFO_ENC(BTF_KIND_STRUCT, kflag, 2).
-    const structVlen2 = (BtfKind.Struct << 24) | 2;
-    for (let i = 0; i < offsets.length; i++) {
-      const w = offsets[i];
-      if ((words[w + 1] & 0x1f00ffff) !== structVlen2) continue;
-      if (!this.strings.startsWith(words[w], VALUE_PREFIX)) continue;
+    for (const i of this.pairs) {
+      if (!this.strings.startsWith(this.words[this.offsets[i]], VALUE_PREFIX)) continue;
       const vt = this.typeById(this.startId + i);
       if (vt?.kind !== BtfKind.Struct || vt.name === COMMON_VALUE) continue;
       const common = this.typeById(vt.members[0].type);
@@ -434,6 +431,8 @@ const MEMBER_REF_SLOT = new Uint8Array([7, 7, 7, 7, 1, 1, 7, 7, 7, 7, 7, 7, 7, 1
 /** Kinds that continue a pointer/modifier/typedef/array chain, where loops are possible. */
 const CHAIN_KIND = new Uint8Array([0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
 const KIND_ARRAY = 3;
+/** BTF_INFO_ENC(BTF_KIND_STRUCT, 0, 2) under the kind|vlen mask 0x1f00ffff. */
+const STRUCT_VLEN2 = (4 << 24) | 2;
 const KIND_MAX = 19;
 
 /**
@@ -442,33 +441,50 @@ const KIND_MAX = 19;
  * the highest referenced id and name offset (libbpf btf_sanity_check) and which chain types
  * point forward, the only places a loop can start. `start` is the section's byte offset.
  */
-function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: number): Uint32Array | BtfError {
-  const end = words.length;
-  const scratch = new Uint32Array(Math.floor(end / 3));
+function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: number, pairs: number[]): Uint32Array | BtfError {
+  const scratch = new Uint32Array(Math.floor(words.length / 3));
   const forward: number[] = [];
+  const scan = new Float64Array(4);
+  const n = scanTypes(words, startId, strEnd, scratch, forward, pairs, scan);
+  if (n < 0) return badRecord(words, scan[0], start, startId + scan[1], strEnd);
+  const lastId = startId + n - 1;
+  if (lastId > BTF_MAX_TYPE) {
+    return new BtfError('bad-type-id', `${n} types starting at id ${startId} exceed BTF_MAX_TYPE (${BTF_MAX_TYPE})`, { offset: start });
+  }
+  const offsets = scratch.slice(0, n);
+  if (scan[2] > lastId || scan[3] >= strEnd) {
+    const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
+    if (err) return err;
+  }
+  return checkChainLoops(words, start, offsets, startId, forward) ?? offsets;
+}
+
+/**
+ * The hot loop of indexTypes, kept small and free of message building so the JIT compiles it
+ * early. Returns the type count, or -1 with scan[0] = bad record's word and scan[1] = its
+ * index; on success scan[2] = highest referenced id, scan[3] = highest name offset. `pairs`
+ * collects structs with two members, the only candidates for struct_ops value types.
+ */
+function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets: Uint32Array, forward: number[], pairs: number[], scan: Float64Array): number {
+  const end = words.length;
   let n = 0;
   let w = 0;
   let maxRef = 0;
   let maxName = 0;
   while (w < end) {
-    if (end - w < 3) {
-      const id = startId + n;
-      return new BtfError('truncated', `type [${id}]: struct btf_type needs ${BTF_TYPE_SIZE} bytes${atOffset(start + 4 * w)}, only ${4 * (end - w)} left in the type section`, { offset: start + 4 * w, typeId: id });
-    }
-    const info = words[w + 1];
+    let bad = end - w < 3;
+    const info = bad ? 0 : words[w + 1];
     const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
-    if (kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd) {
-      return badRecord(words, w, start, startId + n, strEnd);
-    }
     const p = w + 3;
-    const next = p + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * vlen;
-    if (next > end) {
-      const id = startId + n;
-      return new BtfError('bad-vlen', `type [${id}]: ${kindName(kind)} with vlen ${vlen} needs ${4 * (next - p)} bytes of members${atOffset(start + 4 * p)}, only ${4 * (end - p)} left in the type section`, { offset: start + 4 * w, typeId: id });
+    const next = p + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * (info & 0xffff);
+    bad = bad || kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd || next > end;
+    if (bad) {
+      scan[0] = w;
+      scan[1] = n;
+      return -1;
     }
     // Table-driven rather than a switch over kinds: every path gets type feedback within the
-    // first few types, so the JIT's on-stack replacement does not bail out on a rare kind.
+    // first few types, so on-stack replacement does not bail out on a rare kind.
     if (REF_IN_SIZE_TYPE[kind] === 1 && words[w + 2] > maxRef) maxRef = words[w + 2];
     if (kind === KIND_ARRAY) {
       if (words[p] > maxRef) maxRef = words[p];
@@ -484,32 +500,34 @@ function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: 
       }
     }
     if (CHAIN_KIND[kind] === 1 && (kind === KIND_ARRAY ? words[p] : words[w + 2]) >= startId + n) forward.push(n);
-    scratch[n++] = w;
+    if ((info & 0x1f00ffff) === STRUCT_VLEN2) pairs.push(n);
+    offsets[n++] = w;
     w = next;
   }
-  const lastId = startId + n - 1;
-  if (lastId > BTF_MAX_TYPE) {
-    return new BtfError('bad-type-id', `${n} types starting at id ${startId} exceed BTF_MAX_TYPE (${BTF_MAX_TYPE})`, { offset: start });
-  }
-  const offsets = scratch.slice(0, n);
-  if (maxRef > lastId || maxName >= strEnd) {
-    const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
-    if (err) return err;
-  }
-  return checkChainLoops(words, start, offsets, startId, forward) ?? offsets;
+  scan[2] = maxRef;
+  scan[3] = maxName;
+  return n;
 }
 
 function badRecord(words: Uint32Array, w: number, start: number, id: number, strEnd: number): BtfError {
+  const at = start + 4 * w;
+  if (words.length - w < 3) {
+    return new BtfError('truncated', `type [${id}]: struct btf_type needs ${BTF_TYPE_SIZE} bytes${atOffset(at)}, only ${4 * (words.length - w)} left in the type section`, { offset: at, typeId: id });
+  }
   const info = words[w + 1];
   const kind = (info >>> 24) & 0x1f;
-  const at = start + 4 * w;
   if (kind === 0 || kind > BtfKind.Enum64) {
     return new BtfError('bad-kind', `type [${id}]: unknown kind ${kind}${atOffset(at + 4)}; BTF from a newer kernel, or corrupted?`, { offset: at + 4, typeId: id });
   }
   if ((info & 0x60ff0000) !== 0) {
     return new BtfError('bad-kind', `type [${id}]: reserved bits set in info 0x${info.toString(16)}${atOffset(at + 4)}`, { offset: at + 4, typeId: id });
   }
-  return new BtfError('bad-name', `type [${id}]: invalid name offset ${words[w]}${atOffset(at)} (string section ends at ${strEnd})`, { offset: at, typeId: id });
+  if (words[w] >= strEnd) {
+    return new BtfError('bad-name', `type [${id}]: invalid name offset ${words[w]}${atOffset(at)} (string section ends at ${strEnd})`, { offset: at, typeId: id });
+  }
+  const vlen = info & 0xffff;
+  const need = 4 * (TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * vlen);
+  return new BtfError('bad-vlen', `type [${id}]: ${kindName(kind)} with vlen ${vlen} needs ${need} bytes of members${atOffset(at + BTF_TYPE_SIZE)}, only ${4 * (words.length - w - 3)} left in the type section`, { offset: at, typeId: id });
 }
 
 /** Names the first bad type id or name offset (libbpf btf_validate_id / btf_validate_str). */
