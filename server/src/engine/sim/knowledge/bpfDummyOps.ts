@@ -79,11 +79,36 @@ export const bpfDummyOps: SubsystemDefinition = {
       fields: [],
       errno: Errno.EACCES,
       messages: {
+        beyondEnd: 'access beyond struct %s at off %u size %u',
+        otherStruct: 'only access to bpf_dummy_ops_state is supported',
+      },
+      versions: { until: [6, 2] },
+      source: `${FILE} bpf_dummy_ops_btf_struct_access -> kernel/bpf/btf.c btf_struct_access (6.1)`,
+    },
+    {
+      struct: 'bpf_dummy_ops_state',
+      scope: 'whole',
+      fields: [],
+      errno: Errno.EACCES,
+      messages: {
         beyondEnd: 'write access at off %d with size %d',
         otherStruct: 'only access to bpf_dummy_ops_state is supported',
       },
-      versions: {},
-      source: `${FILE} bpf_dummy_ops_btf_struct_access (6.1, 6.12; observed 6.18)`,
+      versions: { since: [6, 2], until: [6, 12] },
+      source: `${FILE} bpf_dummy_ops_btf_struct_access (6.12 form)`,
+      unverified: 'own size check from ~6.2 (btf_struct_access refactor); trees between 6.1 and 6.12 not read',
+    },
+    {
+      struct: 'bpf_dummy_ops_state',
+      scope: 'whole',
+      fields: [],
+      errno: Errno.EACCES,
+      messages: {
+        beyondEnd: 'write access at off %d with size %d',
+        otherStruct: 'only access to bpf_dummy_ops_state is supported',
+      },
+      versions: { since: [6, 12] },
+      source: `${FILE} bpf_dummy_ops_btf_struct_access (6.12; observed 6.18)`,
     },
   ],
 };
