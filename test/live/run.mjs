@@ -79,38 +79,38 @@ export function compileCase(file, header) {
   return { obj, ok: r.status === 0, stderr: r.stderr };
 }
 
-function ourStructOps() {
-  const r = sh('bpftool', ['-j', 'struct_ops', 'show']);
-  if (r.status !== 0) return { error: firstLine(r.stderr) || 'bpftool struct_ops show failed', maps: [] };
-  let list = [];
-  try {
-    list = JSON.parse(r.stdout || '[]');
-  } catch {
-    return { error: 'unparsable bpftool output', maps: [] };
+const GUARD = join(HERE, 'guard.sh');
+
+/** Parse guard.sh output: the loader's JSON line and the `#guard {...}` leftover report. */
+export function parseGuardOutput(stdout) {
+  const lines = (stdout || '').split('\n');
+  const json = lines.filter((l) => l.startsWith('{')).pop();
+  const g = lines.filter((l) => l.startsWith('#guard ')).pop();
+  let guard = { struct_ops: [], tcp_cc: [], cleaned: [], still: [], error: 'no guard report' };
+  if (g) {
+    try {
+      guard = JSON.parse(g.slice('#guard '.length));
+    } catch {
+      /* keep the error record */
+    }
   }
-  return { maps: list.filter((m) => String(m.name).startsWith(PREFIX)) };
+  return { json, guard };
 }
 
-function ourCcs() {
-  const s = readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim();
-  return s.split(/\s+/).filter((n) => n.startsWith(PREFIX));
-}
-
-/** Check for leftovers of ours, unregister them, return what was found/cleaned. */
+/** Check for leftovers of ours (sot_*), unregister them; returns what was found/cleaned. */
 export function cleanupLeftovers() {
-  const found = { struct_ops: [], tcp_cc: [], cleaned: [], still: [] };
-  const so = ourStructOps();
-  found.struct_ops = so.maps.map((m) => `${m.name}(${m.kernel_struct_ops ?? ''})`);
-  found.tcp_cc = ourCcs();
-  for (const m of so.maps) {
-    const r = sh('bpftool', ['struct_ops', 'unregister', 'id', String(m.id)]);
-    found.cleaned.push(`${m.name}: ${r.status === 0 ? 'unregistered' : firstLine(r.stderr)}`);
-  }
-  if (found.struct_ops.length || found.tcp_cc.length) {
-    const again = ourStructOps().maps.map((m) => m.name);
-    found.still = [...again, ...ourCcs()];
-  }
-  return found;
+  const r = sh(GUARD, ['cleanup']);
+  return parseGuardOutput(r.stdout).guard;
+}
+
+/** The kernel's own words for a failure: the verifier's last message, or a kernel log line (TCP: ...). */
+export function kernelMessage(o) {
+  const v = (o.verifier_log || []).filter((l) => l.trim());
+  const p = v.findIndex((l) => l.startsWith('processed '));
+  if (p > 0) return v[p - 1];
+  if (p === 0) return '(empty verifier log)';
+  const k = (o.kmsg || []).find((l) => /^(TCP|BPF|sched_ext)[: ]/.test(l));
+  return k ?? null;
 }
 
 function trimLog(log) {
@@ -119,12 +119,12 @@ function trimLog(log) {
 }
 
 function runCase(loader, obj, header) {
-  const r = sh('timeout', ['-k', '5', '30', loader, ...header.loader, obj]);
-  const line = (r.stdout || '').split('\n').filter((l) => l.startsWith('{')).pop();
-  if (!line) {
-    return { outcome: 'fail', phase: null, errno: 0, errno_name: 'NONE', crash: r.status !== 0, note: `no JSON from loader (exit ${r.status}, signal ${r.signal}): ${firstLine(r.stderr)}`, log: [] };
+  const r = sh(GUARD, ['run', loader, ...header.loader, obj]);
+  const { json, guard } = parseGuardOutput(r.stdout);
+  if (!json) {
+    return { observed: { outcome: 'fail', phase: null, errno: 0, errno_name: 'NONE', crash: r.status !== 0, note: `no JSON from loader (exit ${r.status}, signal ${r.signal}): ${firstLine(r.stderr)}`, log: [] }, guard };
   }
-  return JSON.parse(line);
+  return { observed: JSON.parse(json), guard };
 }
 
 function expectMatches(expect, o) {
@@ -160,12 +160,12 @@ function main() {
     const c0 = Date.now();
     const build = compileCase(file, header);
     let observed;
+    let left = { struct_ops: [], tcp_cc: [] };
     if (!build.ok) {
       observed = { outcome: 'build_error', phase: null, errno: 0, errno_name: 'NONE', first_error: firstLine(build.stderr), log: [] };
     } else {
-      observed = runCase(loader, build.obj, header);
+      ({ observed, guard: left } = runCase(loader, build.obj, header));
     }
-    const left = cleanupLeftovers();
     const rec = {
       file: `cases/${file}`,
       case: header.case,
@@ -181,6 +181,7 @@ function main() {
       errno_name: observed.errno_name,
       crash: !!observed.crash,
       first_error: observed.first_error ?? null,
+      kernel_message: kernelMessage(observed),
       maps: observed.maps ?? [],
       progs: observed.progs ?? [],
       tcp_cc_registered: observed.tcp_cc_registered ?? [],
@@ -196,7 +197,7 @@ function main() {
     if (!jsonOut) {
       const mark = rec.matches_expect === false ? ' !!' : '';
       process.stdout.write(
-        `${file.padEnd(40)} ${(rec.checks.join(',') || '-').padEnd(16)} ${rec.outcome.padEnd(5)} ${String(rec.phase).padEnd(10)} ${rec.errno_name.padEnd(10)} ${(rec.first_error || '').slice(0, 110)}${mark}${rec.leftovers ? ' LEFTOVER-CLEANED' : ''}\n`,
+        `${file.padEnd(40)} ${(rec.checks.join(',') || '-').padEnd(16)} ${rec.outcome.padEnd(5)} ${String(rec.phase).padEnd(10)} ${rec.errno_name.padEnd(10)} ${rec.crash ? 'CRASH (signal ' + (observed.signal ?? '?') + ') ' : ''}${(rec.kernel_message || rec.first_error || '').slice(0, 110)}${mark}${rec.leftovers ? ' LEFTOVER-CLEANED' : ''}\n`,
       );
     }
   }

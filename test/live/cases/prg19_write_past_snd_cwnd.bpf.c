@@ -1,4 +1,4 @@
-// case: 8-byte store at tcp_sock.snd_cwnd (a 4-byte writable field): the write runs past the member
+// case: 8-byte store (inline asm, so clang cannot split it) at tcp_sock.snd_cwnd, a 4-byte writable field: the write runs past the member
 // checks: PRG-19
 // expect: fail prog_load EACCES
 #include "vmlinux.h"
@@ -12,7 +12,10 @@ void BPF_PROG(sot_wp_avoid, struct sock *sk, __u32 ack, __u32 acked)
 {
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
 
-	*(volatile __u64 *)&tp->snd_cwnd = acked;
+	__u64 v = acked;
+
+	/* one BPF_STX_MEM(BPF_DW) at &tp->snd_cwnd */
+	asm volatile("*(u64 *)(%[p] + 0) = %[v]" : : [p] "r"(&tp->snd_cwnd), [v] "r"(v) : "memory");
 }
 
 SEC("struct_ops/ssthresh")
