@@ -25,15 +25,20 @@ import type {
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
+import { preprocess, type PreprocessOptions } from './preprocessor';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
-export interface ExtractOptions {
+export interface ExtractOptions extends PreprocessOptions {
   readonly logger?: Logger;
+  /** Run the preprocessor first (default true); false parses the text as written, macros blanked only. */
+  readonly preprocess?: boolean;
 }
 
 /** Maps a range of the text that was parsed back to where the user wrote it. */
 export interface TextOrigin {
   locate(start: number, end: number): Location;
+  /** The macro whose expansion produced this offset, when the text was preprocessed. */
+  macroAt?(offset: number): string | undefined;
 }
 
 /** Parse text == file text: offsets map through a LineIndex. */
@@ -52,7 +57,15 @@ const MAX_PROBLEMS = 20;
  * failure is logged and yields the facts gathered so far.
  */
 export function extractFacts(parser: CParser, file: string, text: string, options: ExtractOptions = {}): FileFacts {
-  return extractFromText(parser, file, text, identityOrigin(file, text), options);
+  if (options.preprocess === false) return extractFromText(parser, file, text, identityOrigin(file, text), options);
+  const pp = preprocess(file, text, options);
+  const facts = extractFromText(parser, file, pp.text, pp.origin, options);
+  return {
+    ...facts,
+    includes: pp.includes,
+    problems: [...pp.problems, ...facts.problems],
+    dependencies: pp.dependencies,
+  };
 }
 
 /** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output). */
@@ -474,7 +487,7 @@ class FactsBuilder {
         isStatic,
         returnType: fnType.returns,
         params,
-        declaredWith: declared.name,
+        declaredWith: this.declaredWith(declared.nameNode, declared.name),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
       });
@@ -490,7 +503,7 @@ class FactsBuilder {
         isStatic,
         returnType: fnType.returns,
         params: fnType.params,
-        declaredWith: 'plain',
+        declaredWith: this.declaredWith(declared.nameNode, 'plain'),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
       });
@@ -508,6 +521,12 @@ class FactsBuilder {
       calls: walk.calls,
     });
     this.registrations.push(...walk.registrations.map((r) => ({ ...r, enclosingFunction: declared.name })));
+  }
+
+  /** The user macro (e.g. BPF_STRUCT_OPS) that wrote this declarator, else `fallback`. */
+  private declaredWith(nameNode: Node, fallback: string): string {
+    const macro = this.origin.macroAt?.(nameNode.startIndex);
+    return macro && !PROG_MACROS.has(macro) ? macro : fallback;
   }
 
   /** BPF_PROG2 takes `type, name` pairs: `BPF_PROG2(x, struct sock *, sk, int, n)`. */

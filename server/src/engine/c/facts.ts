@@ -162,6 +162,8 @@ export interface Include {
   readonly system: boolean; // <...>
   readonly location: Location;
   readonly resolved?: string; // absolute path when found
+  /** `vmlinux.h` that no include path has: kernel types come from BTF instead. */
+  readonly vmlinux?: boolean;
 }
 
 export interface ParseProblem {
@@ -185,4 +187,6 @@ export interface FileFacts {
   readonly functions: readonly CFunction[];
   readonly module?: ModuleInfo;
   readonly problems: readonly ParseProblem[];
+  /** Other files this file's facts depend on (headers and sources it includes, transitively). */
+  readonly dependencies?: readonly string[];
 }

@@ -179,8 +179,8 @@ export class TokenStream {
 export interface ExpansionHooks {
   /** Macros never expanded (kept for the extractor to read, e.g. BPF_PROG). */
   readonly opaque: ReadonlySet<string>;
-  /** Called for an invocation consumed from the source, so the caller knows how far the source is used. */
-  onConsumed?(last: Token): void;
+  /** Called for an invocation read from the source (name to last token), so the caller knows how far the source is used. */
+  onConsumed?(first: Token, last: Token): void;
 }
 
 export class MacroTable {
@@ -220,6 +220,7 @@ export class MacroTable {
       if (!def || hooks.opaque.has(t.text)) return t;
       if (t.hide?.has(t.text)) return { ...t, painted: true };
       if (!def.params) {
+        if (t.origin.exact && !t.origin.macro) hooks.onConsumed?.(t, t);
         stream.pushFront(this.substitute(def, t, t, [], hideWith(t.hide, t.text), hooks));
         continue;
       }
@@ -227,7 +228,7 @@ export class MacroTable {
       if (!open || open.text !== '(') return t;
       const collected = collectArguments(stream, def);
       if (!collected) return t;
-      if (t.origin.exact && !t.origin.macro) hooks.onConsumed?.(collected.close);
+      if (t.origin.exact && !t.origin.macro) hooks.onConsumed?.(t, collected.close);
       const hide = hideWith(intersect(t.hide, collected.close.hide), t.text);
       stream.pushFront(this.substitute(def, t, collected.close, collected.args, hide, hooks));
     }

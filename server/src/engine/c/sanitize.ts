@@ -51,7 +51,7 @@ const BLANK_WORDS = new Set([
 const BLANK_CALLS = new Set([
   '__printf', '__scanf', '__counted_by', '__guarded_by', '__must_hold', '__acquires', '__releases',
   '__diag_ignore', '__diag_push', '__diag_pop', '__nocast', '__contains', '__tag', '__btf_decl_tag',
-  '__alloc_size', '__malloc', '__cleanup', '__free',
+  '__alloc_size', '__malloc', '__cleanup', '__free', '_Pragma',
 ]);
 
 /** Macros recorded as notes (and blanked): the kernel side's module identity and legacy registrations. */
@@ -207,7 +207,7 @@ export function sanitizeForParse(text: string): Sanitized {
     } else if (word === '__packed') {
       attributes.push({ kind: 'packed', start: i, end: j });
       blank(i, j);
-    } else if (word.startsWith('__') || word === 'SEC' || NOTE_CALLS.has(word)) {
+    } else if (word.startsWith('__') || word === 'SEC' || word === '_Pragma' || NOTE_CALLS.has(word)) {
       const open = skipSpace(text, j);
       if (text.charCodeAt(open) === 40) {
         const close = matchParen(text, open);

@@ -1,0 +1,772 @@
+// A C preprocessor for indexing: conditionals, #define/#undef, includes (quote, -I, compile flags,
+// libbpf's <bpf/...>), and macro expansion (macros.ts). Output text comes with an origin map from
+// every output offset back to (file, offset) the user wrote; headers contribute macros only.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineIndex, type Location } from '../common/location';
+import { silentLogger, type Logger } from '../common/logger';
+import { CompileFlagsFinder, noFlags } from './compileFlags';
+import type { Include, ParseProblem } from './facts';
+import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type Token } from './macros';
+
+export interface PreprocessorFs {
+  /** The file's text, or undefined when it cannot be read (missing, directory, unreadable). */
+  readFile(file: string): string | undefined;
+}
+
+export const nodeFs: PreprocessorFs = {
+  readFile(file: string): string | undefined {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * What several preprocess runs share: file texts, directive positions of headers, compile flags.
+ * The workspace index keeps one and calls `invalidate` when a file changes.
+ */
+export class PreprocessorCache {
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly directives = new Map<string, { text: string; offsets: number[] }>();
+  readonly flags: CompileFlagsFinder;
+
+  constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
+    this.flags = new CompileFlagsFinder(fs, logger);
+  }
+
+  read(file: string): string | undefined {
+    if (this.texts.has(file)) return this.texts.get(file);
+    const text = this.fs.readFile(file);
+    this.texts.set(file, text);
+    return text;
+  }
+
+  /** Offsets of every `#` that starts a directive line in `text` (cached per file and text). */
+  directiveOffsets(file: string, text: string): number[] {
+    const cached = this.directives.get(file);
+    if (cached && cached.text === text) return cached.offsets;
+    const offsets: number[] = [];
+    for (let i = nextDirectiveLine(text, 0); i >= 0; i = nextDirectiveLine(text, directiveEnd(text, i))) offsets.push(i);
+    this.directives.set(file, { text, offsets });
+    return offsets;
+  }
+
+  /** Forgets a file's text (it changed or vanished). */
+  invalidate(file: string): void {
+    this.texts.delete(file);
+    this.directives.delete(file);
+  }
+
+  /** Forgets every text, e.g. after a bulk index. */
+  clear(): void {
+    this.texts.clear();
+    this.directives.clear();
+  }
+}
+
+export interface PreprocessOptions {
+  /** `-I` directories, searched for both `"..."` and `<...>` after the includer's directory. */
+  readonly includeDirs?: readonly string[];
+  /** Directories searched for every `<...>`; by default none, so kernel headers are not guessed. */
+  readonly systemDirs?: readonly string[];
+  /** Where `<bpf/...>` (libbpf's headers) is found when no other directory has it; default /usr/include. */
+  readonly libbpfIncludeDir?: string;
+  /** `-D` definitions, applied after the predefined macros and compile flags. */
+  readonly defines?: readonly (readonly [string, string])[];
+  /** Read compile_commands.json / compile_flags.txt / .clangd upward from the file (default true). */
+  readonly useCompileFlags?: boolean;
+  readonly maxIncludeDepth?: number;
+  readonly logger?: Logger;
+  readonly cache?: PreprocessorCache;
+}
+
+/** Maps output offsets of preprocessed text to what the user wrote. */
+export interface OriginMap {
+  locate(start: number, end: number): Location;
+  /** The outermost macro whose expansion produced (or carried an argument to) this output offset. */
+  macroAt(offset: number): string | undefined;
+}
+
+export interface Preprocessed {
+  readonly text: string;
+  readonly origin: OriginMap;
+  /** The main file's own #include directives, resolved where possible. */
+  readonly includes: readonly Include[];
+  /** Every other file read (headers, included sources), for dependency tracking. */
+  readonly dependencies: readonly string[];
+  readonly problems: readonly ParseProblem[];
+}
+
+/**
+ * Macros the extractor reads by name, so they are never expanded: the BPF_PROG family (their
+ * expansion hides the program's name), module macros, and kernel registration macros.
+ */
+export const OPAQUE_MACROS: ReadonlySet<string> = new Set([
+  'BPF_PROG', 'BPF_PROG2', 'module_init', 'module_exit', 'MODULE_LICENSE', 'BPF_STRUCT_OPS_TYPE',
+  'register_bpf_struct_ops', 'offsetof', 'NULL', 'late_initcall', 'subsys_initcall',
+]);
+
+/** Predefined for every file: what clang defines that headers test. */
+const PREDEFINED: readonly (readonly [string, string])[] = [
+  ['__STDC__', '1'], ['__STDC_VERSION__', '201112L'], ['__clang__', '1'], ['__clang_major__', '14'],
+  ['__GNUC__', '4'], ['__GNUC_MINOR__', '2'], ['__CHAR_BIT__', '8'], ['__SIZEOF_POINTER__', '8'],
+  ['__SIZEOF_LONG__', '8'], ['__LP64__', '1'], ['__ORDER_LITTLE_ENDIAN__', '1234'], ['__ORDER_BIG_ENDIAN__', '4321'],
+  ['__BYTE_ORDER__', '__ORDER_LITTLE_ENDIAN__'],
+];
+/** `*.bpf.c` is compiled with `clang --target=bpf`; everything else as kernel C for x86-64. */
+const PREDEFINED_BPF: readonly (readonly [string, string])[] = [['__bpf__', '1'], ['__BPF__', '1'], ['__BPF_CPU_VERSION__', '3']];
+const PREDEFINED_KERNEL: readonly (readonly [string, string])[] = [['__x86_64__', '1'], ['__KERNEL__', '1']];
+
+const DEFAULT_MAX_DEPTH = 40;
+
+/** Never throws for bad input: unbalanced conditionals, #error and too-deep includes become problems. */
+export function preprocess(file: string, text: string, options: PreprocessOptions = {}): Preprocessed {
+  return new Run(file, text, options).run();
+}
+
+interface CondEntry {
+  active: boolean;
+  taken: boolean;
+  readonly parentActive: boolean;
+  readonly hash: number;
+}
+
+interface FileState {
+  readonly file: string;
+  readonly text: string;
+  readonly depth: number;
+  readonly emit: boolean;
+  readonly cond: CondEntry[];
+  pos: number;
+  atLineStart: boolean;
+  /** Source up to here has been written to the output (or deliberately dropped). */
+  consumed: number;
+}
+
+class Run {
+  private readonly macros = new MacroTable();
+  private readonly out = new OutputBuilder();
+  private readonly includes: Include[] = [];
+  private readonly dependencies = new Set<string>();
+  private readonly problems: ParseProblem[] = [];
+  private readonly stack: string[] = [];
+  private readonly once = new Set<string>();
+  private readonly logger: Logger;
+  private readonly cache: PreprocessorCache;
+  private readonly includeDirs: string[];
+  private readonly quoteDirs: string[];
+  private readonly systemDirs: string[];
+  private readonly hooks: ExpansionHooks;
+  private readonly lineIndexes = new Map<string, LineIndex>();
+  private current: FileState | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    private readonly options: PreprocessOptions,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.cache = options.cache ?? new PreprocessorCache(nodeFs, this.logger);
+    const flags = options.useCompileFlags === false ? noFlags : this.cache.flags.flagsFor(file);
+    this.includeDirs = [...(options.includeDirs ?? []), ...flags.includeDirs];
+    this.quoteDirs = [...flags.quoteDirs];
+    this.systemDirs = [...flags.systemDirs, ...(options.systemDirs ?? [])];
+    const isBpf = /\.bpf\.c$/.test(file);
+    for (const [name, value] of [...PREDEFINED, ...(isBpf ? PREDEFINED_BPF : PREDEFINED_KERNEL), ...flags.defines, ...(options.defines ?? [])]) {
+      this.defineFromText(name, value);
+    }
+    for (const name of flags.undefines) this.macros.undefine(name);
+    this.hooks = {
+      opaque: OPAQUE_MACROS,
+      onConsumed: (first, last) => {
+        const fs = this.current;
+        if (!fs || first.origin.file !== fs.file) return;
+        this.writeGap(fs, first.origin.start);
+        fs.consumed = Math.max(fs.consumed, last.origin.file === fs.file ? last.origin.end : first.origin.end);
+      },
+    };
+  }
+
+  run(): Preprocessed {
+    this.lineIndexes.set(this.file, new LineIndex(this.text));
+    this.processFile(this.file, this.text, 0, true);
+    return {
+      text: this.out.text(),
+      origin: this.out.originMap((f) => this.lineIndex(f), this.file),
+      includes: this.includes,
+      dependencies: [...this.dependencies],
+      problems: this.problems,
+    };
+  }
+
+  private defineFromText(name: string, value: string): void {
+    const line = `${name} ${value}`;
+    const def = parseDefine(tokenize(line, 0, line.length, '<command line>'), '<command line>', 0);
+    if (def) this.macros.define(def);
+  }
+
+  private lineIndex(file: string): LineIndex {
+    let index = this.lineIndexes.get(file);
+    if (!index) {
+      index = new LineIndex(this.cache.read(file) ?? '');
+      this.lineIndexes.set(file, index);
+    }
+    return index;
+  }
+
+  private locate(file: string, start: number, end: number): Location {
+    return { file, range: this.lineIndex(file).rangeOf(start, end) };
+  }
+
+  private processFile(file: string, text: string, depth: number, emit: boolean): void {
+    const fs: FileState = { file, text, depth, emit, cond: [], pos: 0, atLineStart: true, consumed: 0 };
+    this.stack.push(file);
+    const saved = this.current;
+    this.current = fs;
+    if (emit) {
+      if (!this.lineIndexes.has(file)) this.lineIndexes.set(file, new LineIndex(text));
+      const stream = new TokenStream(() => this.pullSource(fs));
+      for (let t = this.macros.nextExpanded(stream, this.hooks); t; t = this.macros.nextExpanded(stream, this.hooks)) {
+        this.emit(fs, t);
+      }
+      this.writeGap(fs, text.length);
+    } else {
+      for (const hash of this.cache.directiveOffsets(file, text)) this.directive(fs, hash);
+    }
+    for (const open of fs.cond) {
+      this.problem(fs, open.hash, open.hash + 1, 'unterminated conditional directive');
+    }
+    this.current = saved;
+    this.stack.pop();
+  }
+
+  /** The next active source token of an emitting file, handling directives on the way. */
+  private pullSource(fs: FileState): Token | undefined {
+    const { text } = fs;
+    for (;;) {
+      if (!isActive(fs)) {
+        const hash = nextDirectiveLine(text, fs.pos);
+        if (hash < 0) {
+          fs.pos = text.length;
+          return undefined;
+        }
+        this.directive(fs, hash);
+        continue;
+      }
+      const j = skipBlanks(text, fs.pos);
+      if (j >= text.length) {
+        fs.pos = text.length;
+        return undefined;
+      }
+      const c = text.charCodeAt(j);
+      if (c === 10) {
+        fs.atLineStart = true;
+        fs.pos = j + 1;
+        continue;
+      }
+      if (c === 35 && fs.atLineStart) {
+        this.directive(fs, j);
+        continue;
+      }
+      const lexed = lexAt(text, j);
+      const space = j > fs.pos || fs.atLineStart;
+      fs.atLineStart = false;
+      fs.pos = lexed.end;
+      return { text: text.slice(j, lexed.end), kind: lexed.kind, space, origin: { file: fs.file, start: j, end: lexed.end, exact: true } };
+    }
+  }
+
+  /** Writes the source between what was consumed and `upTo` as same-shape whitespace. */
+  private writeGap(fs: FileState, upTo: number): void {
+    if (!fs.emit || upTo <= fs.consumed) return;
+    const gap = fs.text.slice(fs.consumed, upTo).replace(/[^\n]/g, ' ');
+    this.out.add(gap, fs.file, fs.consumed, upTo, true);
+    fs.consumed = upTo;
+  }
+
+  private emit(fs: FileState, t: Token): void {
+    const o = t.origin;
+    if (o.exact && !o.macro && o.file === fs.file && o.start >= fs.consumed) {
+      this.writeGap(fs, o.start);
+      this.out.add(t.text, o.file, o.start, o.end, true);
+      fs.consumed = o.end;
+      return;
+    }
+    this.out.add(' ', o.file, o.start, o.exact ? o.start : o.end, false, o.macro);
+    this.out.add(t.text, o.file, o.start, o.end, o.exact && t.text.length === o.end - o.start, o.macro);
+  }
+
+  private problem(fs: FileState, start: number, end: number, message: string): void {
+    if (fs.depth === 0 || fs.emit) this.problems.push({ message, location: this.locate(fs.file, start, end) });
+    else this.logger.debug(`${fs.file}: ${message}`);
+  }
+
+  // ---- directives ----
+
+  private directive(fs: FileState, hash: number): void {
+    const { text } = fs;
+    const end = directiveEnd(text, hash);
+    fs.pos = end;
+    fs.atLineStart = true;
+    const nameStart = skipBlanks(text, hash + 1, end);
+    const nameEnd = lexAt(text, nameStart, end).end;
+    if (nameStart >= end) return;
+    const name = text.slice(nameStart, nameEnd);
+    const active = isActive(fs);
+    const top = fs.cond[fs.cond.length - 1];
+    switch (name) {
+      case 'if':
+      case 'ifdef':
+      case 'ifndef': {
+        const value = active && this.condition(fs, name, nameEnd, end);
+        fs.cond.push({ active: value, taken: value || !active, parentActive: active, hash });
+        return;
+      }
+      case 'elif':
+      case 'elifdef':
+      case 'elifndef': {
+        if (!top) return this.problem(fs, hash, end, `#${name} without #if`);
+        if (top.taken || !top.parentActive) top.active = false;
+        else {
+          top.active = this.condition(fs, name === 'elif' ? 'if' : name.replace('el', ''), nameEnd, end);
+          top.taken = top.active;
+        }
+        return;
+      }
+      case 'else':
+        if (!top) return this.problem(fs, hash, end, '#else without #if');
+        top.active = top.parentActive && !top.taken;
+        top.taken = true;
+        return;
+      case 'endif':
+        if (!top) return this.problem(fs, hash, end, '#endif without #if');
+        fs.cond.pop();
+        return;
+      default:
+        break;
+    }
+    if (!active) return;
+    switch (name) {
+      case 'define': {
+        const def = parseDefine(tokenize(text, nameEnd, end, fs.file), fs.file, hash);
+        if (def) this.macros.define(def);
+        return;
+      }
+      case 'undef': {
+        const tokens = tokenize(text, nameEnd, end, fs.file);
+        if (tokens[0]) this.macros.undefine(tokens[0].text);
+        return;
+      }
+      case 'include':
+      case 'include_next':
+      case 'import':
+        this.include(fs, hash, nameEnd, end, name === 'include_next');
+        return;
+      case 'error':
+        this.problem(fs, hash, end, `#error${text.slice(nameEnd, end).replace(/\s+/g, ' ').trimEnd()}`);
+        return;
+      case 'pragma':
+        if (/^\s*once\b/.test(text.slice(nameEnd, end))) this.once.add(fs.file);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private condition(fs: FileState, kind: string, start: number, end: number): boolean {
+    const tokens = tokenize(fs.text, start, end, fs.file);
+    if (kind === 'ifdef' || kind === 'ifndef') {
+      const defined = tokens[0] ? this.macros.has(tokens[0].text) : false;
+      return kind === 'ifdef' ? defined : !defined;
+    }
+    const resolvedDefined: Token[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.text === 'defined') {
+        let name = tokens[i + 1];
+        let skip = 1;
+        if (name?.text === '(') {
+          name = tokens[i + 2];
+          skip = tokens[i + 3]?.text === ')' ? 3 : 2;
+        }
+        resolvedDefined.push({ ...t, text: name && this.macros.has(name.text) ? '1' : '0', kind: 'number' });
+        i += skip;
+      } else if (t.text === '__has_include' || t.text === '__has_include_next') {
+        const close = tokens.findIndex((x, k) => k > i && x.text === ')');
+        const inner = tokens.slice(i + 2, close < 0 ? tokens.length : close).map((x) => x.text).join('');
+        const m = /^"(.*)"$|^<(.*)>$/.exec(inner);
+        const found = m ? this.resolve(m[1] ?? m[2], m[1] === undefined, fs.file, false) !== undefined : false;
+        resolvedDefined.push({ ...t, text: found ? '1' : '0', kind: 'number' });
+        i = close < 0 ? tokens.length : close;
+      } else resolvedDefined.push(t);
+    }
+    const expanded = this.macros.expandList(resolvedDefined, { opaque: new Set() });
+    const unknown = new Set<string>();
+    const value = new ConditionEvaluator(expanded, unknown).evaluate();
+    if (unknown.size > 0 || value === undefined) {
+      const where = `${fs.file}:${this.locate(fs.file, start, start).range.start.line + 1}`;
+      this.logger.debug(
+        value === undefined
+          ? `${where}: cannot evaluate #${kind}${fs.text.slice(start, end).trimEnd()}; taken as false`
+          : `${where}: unknown ${[...unknown].join(', ')} in #${kind} taken as 0`,
+      );
+    }
+    return (value ?? 0n) !== 0n;
+  }
+
+  private include(fs: FileState, hash: number, start: number, end: number, next: boolean): void {
+    const { text } = fs;
+    const j = skipBlanks(text, start, end);
+    let spelled: string | undefined;
+    let system = false;
+    let pathEnd = end;
+    const open = text[j];
+    const close = open === '"' ? text.indexOf('"', j + 1) : open === '<' ? text.indexOf('>', j + 1) : -1;
+    if (close > 0 && close < end) {
+      spelled = text.slice(j + 1, close);
+      system = open === '<';
+      pathEnd = close + 1;
+    } else {
+      const expanded = this.macros.expandList(tokenize(text, j, end, fs.file), this.hooks).map((t) => t.text).join('');
+      const m = /^"(.*)"$|^<(.*)>$/.exec(expanded);
+      if (m) {
+        spelled = m[1] ?? m[2];
+        system = m[1] === undefined;
+      }
+    }
+    if (spelled === undefined) {
+      this.problem(fs, hash, end, '#include expects "FILENAME" or <FILENAME>');
+      return;
+    }
+    const resolved = this.resolve(spelled, system, fs.file, next);
+    if (fs.depth === 0) {
+      const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
+      this.includes.push({
+        path: spelled,
+        system,
+        location: this.locate(fs.file, hash, pathEnd),
+        ...(resolved ? { resolved } : {}),
+        ...(vmlinux ? { vmlinux: true } : {}),
+      });
+    }
+    if (!resolved) {
+      this.logger.debug(`${fs.file}: #include ${system ? `<${spelled}>` : `"${spelled}"`} not found; skipped`);
+      return;
+    }
+    if (this.once.has(resolved)) return;
+    if (this.stack.includes(resolved)) {
+      this.logger.debug(`${fs.file}: include cycle through ${resolved}; skipped`);
+      return;
+    }
+    const depthLimit = this.options.maxIncludeDepth ?? DEFAULT_MAX_DEPTH;
+    if (fs.depth + 1 > depthLimit) {
+      this.problem(fs, hash, pathEnd, `#include nested too deeply (limit ${depthLimit})`);
+      return;
+    }
+    const included = this.cache.read(resolved);
+    if (included === undefined) {
+      this.logger.debug(`${fs.file}: cannot read ${resolved}; skipped`);
+      return;
+    }
+    this.dependencies.add(resolved);
+    // Sources included into sources (a .bpf.c including another) belong to the includer's object:
+    // their code is expanded in place. Headers only contribute macros; their types are their own facts.
+    const inline = fs.emit && !isHeader(resolved);
+    this.processFile(resolved, included, fs.depth + 1, inline);
+  }
+
+  /** The absolute path an include names, or undefined when no directory has it. */
+  private resolve(spelled: string, system: boolean, from: string, next: boolean): string | undefined {
+    if (path.isAbsolute(spelled)) return this.exists(spelled) ? spelled : undefined;
+    const fromDir = path.dirname(from);
+    const dirs = [
+      ...(system ? [] : [fromDir, ...this.quoteDirs]),
+      ...this.includeDirs,
+      ...this.systemDirs,
+      ...(spelled.startsWith('bpf/') ? [this.options.libbpfIncludeDir ?? '/usr/include'] : []),
+    ];
+    let skipping = next;
+    for (const dir of dirs) {
+      const candidate = path.resolve(dir, spelled);
+      if (skipping) {
+        // #include_next: continue after the directory the current file was found in.
+        if (path.resolve(dir) === fromDir) skipping = false;
+        continue;
+      }
+      if (candidate !== path.resolve(from) && this.exists(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  private exists(file: string): boolean {
+    return this.cache.read(file) !== undefined;
+  }
+}
+
+function isActive(fs: FileState): boolean {
+  const top = fs.cond[fs.cond.length - 1];
+  return !top || (top.active && top.parentActive);
+}
+
+function isHeader(file: string): boolean {
+  return /\.(h|hh|hpp|hxx)$/i.test(file);
+}
+
+/** The end (the newline, or the text's end) of the directive line starting at `hash`, across `\`-newlines and comments. */
+export function directiveEnd(text: string, hash: number): number {
+  let i = hash + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return i;
+    if (c === 92 && text.charCodeAt(i + 1) === 10) i += 2;
+    else if (c === 92 && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 2;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < text.length && !(text.charCodeAt(i) === 10 && text.charCodeAt(i - 1) !== 92)) i++;
+    } else if (c === 34 || c === 39) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      i = text.charCodeAt(j) === c ? j + 1 : j;
+    } else i++;
+  }
+  return text.length;
+}
+
+/**
+ * The offset of the next `#` that starts a directive line at or after `pos`, or -1. Code is
+ * scanned only for comments (a `#` in a comment is not a directive) and same-line quotes.
+ */
+export function nextDirectiveLine(text: string, pos: number): number {
+  let i = pos;
+  let lineStart = i === 0 || text.charCodeAt(i - 1) === 10;
+  while (i < text.length) {
+    if (lineStart) {
+      while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (text.charCodeAt(i) === 35) return i;
+      lineStart = false;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return -1;
+      i = close + 2;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return -1;
+      i = nl;
+    } else if (c === 34 || c === 39) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      i = text.charCodeAt(j) === c ? j + 1 : i + 1;
+    } else i++;
+  }
+  return -1;
+}
+
+/** `#if` expressions over bigint (C11 6.10.1); identifiers left after expansion are 0 and reported. */
+class ConditionEvaluator {
+  private i = 0;
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly unknown: Set<string>,
+  ) {}
+
+  evaluate(): bigint | undefined {
+    try {
+      const v = this.conditional();
+      return this.i === this.tokens.length ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private peek(): string | undefined {
+    return this.tokens[this.i]?.text;
+  }
+
+  private take(expected?: string): Token {
+    const t = this.tokens[this.i++];
+    if (!t || (expected !== undefined && t.text !== expected)) throw new Error('syntax');
+    return t;
+  }
+
+  private conditional(): bigint {
+    const c = this.binary(0);
+    if (this.peek() !== '?') return c;
+    this.take('?');
+    const a = this.conditional();
+    this.take(':');
+    const b = this.conditional();
+    return c !== 0n ? a : b;
+  }
+
+  private static readonly LEVELS: readonly (readonly string[])[] = [
+    ['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%'],
+  ];
+
+  private binary(level: number): bigint {
+    if (level >= ConditionEvaluator.LEVELS.length) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const op = this.peek();
+      if (!op || !ConditionEvaluator.LEVELS[level].includes(op)) return left;
+      this.take();
+      const right = this.binary(level + 1);
+      left = apply(op, left, right);
+    }
+  }
+
+  private unary(): bigint {
+    const t = this.take();
+    switch (t.text) {
+      case '!':
+        return this.unary() === 0n ? 1n : 0n;
+      case '-':
+        return -this.unary();
+      case '+':
+        return this.unary();
+      case '~':
+        return ~this.unary();
+      case '(': {
+        const v = this.conditional();
+        this.take(')');
+        return v;
+      }
+      default:
+        break;
+    }
+    if (t.kind === 'number') {
+      const v = parseNumber(t.text);
+      if (v === undefined) throw new Error('number');
+      return v;
+    }
+    if (t.kind === 'char') return BigInt(t.text.replace(/^[LuU8]*'/, '').charCodeAt(0) || 0);
+    if (t.kind === 'ident') {
+      if (t.text !== 'true' && t.text !== 'false') this.unknown.add(t.text);
+      // `__has_attribute(x)` and friends: unknown function-like names evaluate to 0 with their arguments.
+      if (this.peek() === '(') {
+        let depth = 0;
+        do {
+          const x = this.take().text;
+          if (x === '(') depth++;
+          else if (x === ')') depth--;
+        } while (depth > 0);
+      }
+      return t.text === 'true' ? 1n : 0n;
+    }
+    throw new Error('token');
+  }
+}
+
+function apply(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&': return a & b;
+    case '==': return a === b ? 1n : 0n;
+    case '!=': return a !== b ? 1n : 0n;
+    case '<': return a < b ? 1n : 0n;
+    case '>': return a > b ? 1n : 0n;
+    case '<=': return a <= b ? 1n : 0n;
+    case '>=': return a >= b ? 1n : 0n;
+    case '<<': return b < 0n || b > 128n ? 0n : a << b;
+    case '>>': return b < 0n || b > 128n ? 0n : a >> b;
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b === 0n ? 0n : a / b;
+    case '%': return b === 0n ? 0n : a % b;
+    default: return 0n;
+  }
+}
+
+function parseNumber(text: string): bigint | undefined {
+  const t = text.replace(/[uUlL]+$/, '').replace(/'/g, '');
+  try {
+    if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t)) return BigInt(t);
+    if (/^0[0-7]*$/.test(t)) return t === '0' ? 0n : BigInt('0o' + t.slice(1));
+    if (/^[0-9]+$/.test(t)) return BigInt(t);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Accumulates output text and the chunk table behind `OriginMap`. */
+class OutputBuilder {
+  private readonly parts: string[] = [];
+  private length = 0;
+  private readonly outStarts: number[] = [];
+  private readonly files: string[] = [];
+  private readonly srcStarts: number[] = [];
+  private readonly srcEnds: number[] = [];
+  private readonly exact: boolean[] = [];
+  private readonly macros: (string | undefined)[] = [];
+
+  /** Appends `text`; `exact` when it is the source text [srcStart, srcEnd) itself, else it stands for that range. */
+  add(text: string, file: string, srcStart: number, srcEnd: number, exact: boolean, macro?: string): void {
+    if (text.length === 0) return;
+    const n = this.outStarts.length - 1;
+    if (
+      exact && !macro && n >= 0 && this.exact[n] && this.macros[n] === undefined &&
+      this.files[n] === file && this.srcEnds[n] === srcStart
+    ) {
+      this.srcEnds[n] = srcEnd;
+    } else {
+      this.outStarts.push(this.length);
+      this.files.push(file);
+      this.srcStarts.push(srcStart);
+      this.srcEnds.push(srcEnd);
+      this.exact.push(exact);
+      this.macros.push(macro);
+    }
+    this.parts.push(text);
+    this.length += text.length;
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+
+  originMap(lines: (file: string) => LineIndex, mainFile: string): OriginMap {
+    const chunkAt = (offset: number): number => {
+      let lo = 0;
+      let hi = this.outStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.outStarts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const srcOffset = (k: number, offset: number, atEnd: boolean): number => {
+      if (this.exact[k]) return Math.min(this.srcStarts[k] + (offset - this.outStarts[k]), this.srcEnds[k]);
+      return atEnd ? this.srcEnds[k] : this.srcStarts[k];
+    };
+    return {
+      locate: (start, end) => {
+        if (this.outStarts.length === 0) return { file: mainFile, range: lines(mainFile).rangeOf(0, 0) };
+        const a = chunkAt(start);
+        const b = end > start ? chunkAt(end - 1) : a;
+        const file = this.files[a];
+        const s = srcOffset(a, start, false);
+        let e = this.files[b] === file ? srcOffset(b, end, true) : this.srcEnds[a];
+        if (e < s) e = Math.max(s, this.srcEnds[a]);
+        return { file, range: lines(file).rangeOf(s, e) };
+      },
+      macroAt: (offset) => (this.outStarts.length === 0 ? undefined : this.macros[chunkAt(offset)]),
+    };
+  }
+}
+
