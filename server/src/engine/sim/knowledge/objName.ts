@@ -13,8 +13,10 @@ function isKernelAlnum(byte: number): boolean {
 }
 
 /**
- * The bytes a `char name[size]` member holds for a C string initializer: UTF-8 bytes, cut at `size`
- * (a literal of exactly `size` characters leaves no NUL; a longer one is truncated by the compiler).
+ * The bytes a `char name[size]` member holds for a C string initializer, cut at `size` (a literal of
+ * exactly `size` characters leaves no NUL; a longer one is truncated by the compiler). Characters
+ * above U+007F are encoded as UTF-8, as clang stores them from a UTF-8 source; a `\xNN` escape that
+ * the caller decoded to U+00NN is judged the same way, which differs from the single byte clang emits.
  */
 function initializerBytes(text: string, size: number): Uint8Array {
   const encoded = new TextEncoder().encode(text);

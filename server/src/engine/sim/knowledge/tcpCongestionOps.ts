@@ -87,15 +87,22 @@ export const tcpCongestionOps: SubsystemDefinition = {
   initMember: [
     {
       member: 'flags',
-      versions: { until: [6, 18] },
+      versions: { until: [6, 13] },
       source: `${CA} bpf_tcp_ca_init_member, include/net/tcp.h TCP_CONG_MASK = 0x3 (6.1, 6.12)`,
       validate: flagsRule(0x3n),
     },
     {
       member: 'flags',
+      versions: { since: [6, 13], until: [6, 18] },
+      source: `${CA} bpf_tcp_ca_init_member, include/net/tcp.h TCP_CONG_MASK = 0x3 (6.12)`,
+      unverified: 'trees 6.13-6.17 not read; the AccECN bits are taken to arrive with 6.18',
+      validate: flagsRule(0x3n),
+    },
+    {
+      member: 'flags',
       versions: { since: [6, 18] },
-      source: `${CA} bpf_tcp_ca_init_member; TCP_CONG_MASK with TCP_CONG_NEEDS_ACCECN = 0x7 (observed 6.18: 0x4 accepted, 0x80 rejected)`,
-      validate: flagsRule(0x7n),
+      source: `${CA} bpf_tcp_ca_init_member; TCP_CONG_MASK = 0x1f (observed 6.18.44 by raw BPF_MAP_UPDATE_ELEM: 0x1, 0x2, 0x4, 0x8, 0x10 accepted, 0x20 and 0x80 rejected)`,
+      validate: flagsRule(0x1fn),
     },
     {
       member: 'name',
@@ -114,7 +121,7 @@ export const tcpCongestionOps: SubsystemDefinition = {
     {
       member: 'name',
       versions: { since: [6, 4] },
-      source: `${CA} bpf_tcp_ca_init_member: bpf_obj_name_cpy <= 0 -> -EINVAL (6.12; observed 6.18)`,
+      source: `${CA} bpf_tcp_ca_init_member: bpf_obj_name_cpy <= 0 -> -EINVAL (6.12; observed 6.18.44, Latin-1 letters 0xc0/0xe9 accepted, 0xd7/0xa9 rejected)`,
       validate: (value) => {
         const copied = objNameCpy(value, TCP_CA_NAME_MAX);
         if (copied === undefined) return undefined;
@@ -199,7 +206,7 @@ export const tcpCongestionOps: SubsystemDefinition = {
       present: true,
       runsOn: 'link-maps',
       versions: { since: [6, 4], until: [6, 9] },
-      source: `${CA} bpf_tcp_ca_validate; kernel/bpf/bpf_struct_ops.c (spec UPD-13)`,
+      source: `${CA} bpf_tcp_ca_validate; kernel/bpf/bpf_struct_ops.c (6.12 code; struct-ops-semantics.md UPD-13 for the era)`,
       unverified: 'trees for 6.4-6.8 not read',
     },
     {
