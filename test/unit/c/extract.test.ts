@@ -61,7 +61,7 @@ describe.each([true, false])('preprocess: %s', (mode) => {
       const avoid = f.programs[2];
       expect(avoid.params.map((p) => p.text)).toEqual(['struct sock *sk', '__u32 ack', '__u32 acked']);
       expect(avoid.returnType).toEqual({ kind: 'named', name: 'void' });
-      expect(f.programs[3].params).toEqual([{ name: 'sk', type: { kind: 'pointer', to: { kind: 'struct', tag: 'sock' } }, text: 'struct sock * sk' }]);
+      expect(f.programs[3].params).toEqual([{ name: 'sk', type: { kind: 'pointer', to: { kind: 'struct', tag: 'sock' } }, text: 'struct sock *sk' }]);
       expect(span(f.programs[0].nameLocation)).toBe('8:14-8:21');
       expect(span(f.programs[0].location)).toBe('7:0-11:1');
       // With libbpf's headers found, bpf_printk expands to bpf_trace_printk at the macro's place.

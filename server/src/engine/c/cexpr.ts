@@ -171,7 +171,12 @@ export function applyDeclarator(base: CType, declarator: Node | null, lookup: Co
 
 export function paramOf(decl: Node, lookup: ConstantLookup): CParam {
   const declared = applyDeclarator(typeOfSpecifier(decl.childForFieldName('type')), decl.childForFieldName('declarator'), lookup);
-  return { name: declared.name, type: declared.type, text: decl.text.replace(/\s+/g, ' ') };
+  return { name: declared.name, type: declared.type, text: declarationText(decl.text) };
+}
+
+/** Declaration text in one canonical spacing (`struct sock *sk`), whether written or macro-expanded. */
+export function declarationText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\s*\*\s*/g, ' *').replace(/\* \*/g, '**').replace(/\s*([[\]])\s*/g, '$1').replace(/\s*,\s*/g, ', ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim();
 }
 
 /** Parameters of a parameter_list; `(void)` is none. */

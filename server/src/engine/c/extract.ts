@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
-import { applyDeclarator, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
+import { applyDeclarator, declarationText, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
 import type {
   BpfProgram,
   CFunction,
@@ -535,7 +535,7 @@ class FactsBuilder {
     for (let i = 0; i + 1 < args.length; i += 2) {
       const typeParam = paramOf(args[i], this.lookup);
       const name = args[i + 1].text.trim();
-      params.push({ name, type: typeParam.type, text: `${args[i].text.trim()} ${name}` });
+      params.push({ name, type: typeParam.type, text: declarationText(`${args[i].text} ${name}`) });
     }
     return params;
   }

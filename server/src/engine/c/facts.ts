@@ -174,6 +174,7 @@ export interface ParseProblem {
 export interface FileFacts {
   readonly file: string;
   readonly typeDefinitions: readonly CTypeDefinition[];
+  /** Direct includes, plus any `vmlinux.h` left unresolved in an included header (located there). */
   readonly includes: readonly Include[];
   // BPF side
   readonly maps: readonly StructOpsMap[];

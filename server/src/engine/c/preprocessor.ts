@@ -8,7 +8,7 @@ import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { CompileFlagsFinder, noFlags } from './compileFlags';
 import type { Include, ParseProblem } from './facts';
-import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type Token } from './macros';
+import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type Origin, type Token } from './macros';
 
 export interface PreprocessorFs {
   /** The file's text, or undefined when it cannot be read (missing, directory, unreadable). */
@@ -163,6 +163,7 @@ class Run {
   private readonly hooks: ExpansionHooks;
   private readonly lineIndexes = new Map<string, LineIndex>();
   private current: FileState | undefined;
+  private lastEmitted: Origin | undefined;
 
   constructor(
     private readonly file: string,
@@ -290,14 +291,23 @@ class Run {
 
   private emit(fs: FileState, t: Token): void {
     const o = t.origin;
+    const last = this.lastEmitted;
+    this.lastEmitted = o;
     if (o.exact && !o.macro && o.file === fs.file && o.start >= fs.consumed) {
       this.writeGap(fs, o.start);
       this.out.add(t.text, o.file, o.start, o.end, true);
       fs.consumed = o.end;
       return;
     }
-    this.out.add(' ', o.file, o.start, o.exact ? o.start : o.end, false, o.macro);
-    this.out.add(t.text, o.file, o.start, o.end, o.exact && t.text.length === o.end - o.start, o.macro);
+    const exact = o.exact && t.text.length === o.end - o.start;
+    if (exact && last?.exact && last.file === o.file && last.end <= o.start && o.start - last.end < 256) {
+      // Consecutive argument tokens keep their written spacing (and line breaks).
+      const gap = (o.file === fs.file ? fs.text : (this.cache.read(o.file) ?? '')).slice(last.end, o.start).replace(/[^\n]/g, ' ');
+      this.out.add(gap, o.file, last.end, o.start, true, o.macro);
+    } else {
+      this.out.add(' ', o.file, o.start, o.exact ? o.start : o.end, false, o.macro);
+    }
+    this.out.add(t.text, o.file, o.start, o.end, exact, o.macro);
   }
 
   private problem(fs: FileState, start: number, end: number, message: string): void {
@@ -443,8 +453,9 @@ class Run {
       return;
     }
     const resolved = this.resolve(spelled, system, fs.file, next);
-    if (fs.depth === 0) {
-      const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
+    const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
+    // Direct includes, plus a vmlinux.h left unresolved in any header: the engine then reads BTF.
+    if (fs.depth === 0 || vmlinux) {
       this.includes.push({
         path: spelled,
         system,
@@ -464,7 +475,8 @@ class Run {
     }
     const depthLimit = this.options.maxIncludeDepth ?? DEFAULT_MAX_DEPTH;
     if (fs.depth + 1 > depthLimit) {
-      this.problem(fs, hash, pathEnd, `#include nested too deeply (limit ${depthLimit})`);
+      // Reported even from a header: facts are missing because of it.
+      this.problems.push({ message: `#include nested too deeply (limit ${depthLimit})`, location: this.locate(fs.file, hash, pathEnd) });
       return;
     }
     const included = this.cache.read(resolved);
