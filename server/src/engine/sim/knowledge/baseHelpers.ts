@@ -89,7 +89,7 @@ function earlier(a: readonly [number, number] | undefined, b: readonly [number, 
 }
 
 /** The overlap of two ranges, or undefined when they do not meet. */
-export function intersect(a: KernelVersionRange, b: KernelVersionRange): KernelVersionRange | undefined {
+function intersect(a: KernelVersionRange, b: KernelVersionRange): KernelVersionRange | undefined {
   const since = later(a.since, b.since);
   const until = earlier(a.until, b.until);
   if (since !== undefined && until !== undefined) {
