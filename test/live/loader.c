@@ -8,6 +8,7 @@
 //   --sleepable=PROG  bpf_program__set_flags(PROG, BPF_F_SLEEPABLE) before load (libbpf 1.1 has no
 //                     SEC("struct_ops.s"), so this is the only way to load a sleepable struct_ops prog).
 //   --no-attach       stop after bpf_object__load.
+//   --hold-ms=N       sleep N ms between attach and teardown (to test the signal safety net).
 //
 // Phase of the first failure: open | load | map_create | prog_load | map_update (| link_create: never
 // with libbpf 1.1, which does not know BPF_F_LINK / ".struct_ops.link" maps, spec LIB-01).
@@ -507,12 +508,15 @@ int main(int argc, char **argv)
 	const char *sleepable[16];
 	int nsleepable = 0;
 	bool no_attach = false;
+	long hold_ms = 0;
 	const char *path = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (starts_with(argv[i], "--sleepable=")) {
 			if (nsleepable < 16)
 				sleepable[nsleepable++] = argv[i] + strlen("--sleepable=");
+		} else if (starts_with(argv[i], "--hold-ms=")) {
+			hold_ms = atol(argv[i] + strlen("--hold-ms="));
 		} else if (strcmp(argv[i], "--no-attach") == 0) {
 			no_attach = true;
 		} else {
@@ -620,6 +624,10 @@ int main(int argc, char **argv)
 		g_nattached++;
 	}
 	read_cc(g_cc_attached, sizeof(g_cc_attached));
+	if (hold_ms > 0) {
+		struct timespec ts = { hold_ms / 1000, (hold_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 
 	/* teardown: bpf_link__destroy on the pseudo-link does BPF_MAP_DELETE_ELEM */
 	g_stage = "teardown";

@@ -107,8 +107,13 @@ export function cleanupLeftovers() {
 export function kernelMessage(o) {
   const v = (o.verifier_log || []).filter((l) => l.trim());
   const p = v.findIndex((l) => l.startsWith('processed '));
-  if (p > 0) return v[p - 1];
   if (p === 0) return '(empty verifier log)';
+  if (p > 0) {
+    // the lines after the last instruction line and before the summary
+    let i = p - 1;
+    while (i > 0 && !/^\d+: /.test(v[i - 1]) && !v[i - 1].startsWith(';')) i--;
+    return v.slice(i, p).join(' | ');
+  }
   const k = (o.kmsg || []).find((l) => /^(TCP|BPF|sched_ext)[: ]/.test(l));
   return k ?? null;
 }
