@@ -24,7 +24,7 @@ const expected = [
   { file: 'examples/tcp_cc/broken_cc.bpf.c', line: lineOf('examples/tcp_cc/broken_cc.bpf.c', '.cong_limit = '), check: 'LIB-12' },
   { file: 'examples/tcp_cc/forgotten_prog.bpf.c', line: lineOf('examples/tcp_cc/forgotten_prog.bpf.c', 'BPF_PROG(fp_cwnd_event'), check: 'LIB-20' },
   { file: 'examples/tcp_cc/probe_cc.bpf.c', line: lineOf('examples/tcp_cc/probe_cc.bpf.c', '.cong_avoid = (void *)on_probe'), check: 'LIB-07' },
-  { file: 'examples/tcp_cc/typo_cc.bpf.c', line: lineOf('examples/tcp_cc/typo_cc.bpf.c', '.pkt_acked'), check: 'BUILD-01' },
+  { file: 'examples/tcp_cc/typo_cc.bpf.c', line: lineOf('examples/tcp_cc/typo_cc.bpf.c', '.pkt_acked = '), check: 'BUILD-01' },
 ];
 
 describe('struct-ops check', () => {

@@ -41,7 +41,7 @@ describe('diagnostics over LSP', () => {
     const lib12 = diagnostics.find((d) => d.code === 'LIB-12');
     expect(lib12?.range).toEqual(rangeOf(text, '.cong_avoi ='.slice(0, '.cong_avoi'.length)));
     expect(lib12?.source).toBe('struct_ops');
-    expect(lib12?.message.split('\n')[0]).toBe(
+    expect(String(lib12?.message).split('\n')[0]).toBe(
       'libbpf: struct_ops init_kern fixture_cc: Cannot find member cong_avoi in kernel BTF (load: -EOPNOTSUPP, errno 95)',
     );
   });

@@ -14,10 +14,11 @@ export class DiagnosticsPublisher {
     private readonly docsBase: () => string | undefined,
   ) {}
 
-  /** Every finding of every object, by file. */
+  /** Every finding of every object, by file; every object file is present, clean ones with none. */
   static collect(engine: StructOpsEngine): Map<string, Finding[]> {
     const byFile = new Map<string, Finding[]>();
     for (const object of engine.objectFiles()) {
+      if (!byFile.has(object)) byFile.set(object, []);
       const trace = engine.simulate(object);
       if (!trace) continue;
       for (const finding of traceFindings(trace)) {
