@@ -11,6 +11,8 @@ const SHN_XINDEX = 0xffff;
 
 export interface ElfSection {
   readonly name: string;
+  /** Where the section header itself is, for messages. */
+  readonly headerOffset: number;
   readonly offset: number;
   readonly size: number;
   readonly flags: number;
@@ -44,18 +46,19 @@ export function readElfSections(bytes: Uint8Array): ElfSection[] | BtfError {
   if (shoff === 0) return new BtfError('no-btf-section', 'ELF file has no section headers', { offset: 0 });
   if (shentsize < entMin) return new BtfError('bad-elf', `ELF: section header size ${shentsize} is smaller than ${entMin}`, { offset: is64 ? 0x3a : 0x2e });
   const header = (i: number) => shoff + i * shentsize;
-  if (shoff > size || shoff + shentsize > size) return new BtfError('truncated', `ELF: section headers at ${shoff} lie past the end (${size} bytes); file truncated?`, { offset: shoff });
+  const shoffField = is64 ? 0x28 : 0x20;
+  if (shoff > size || shoff + shentsize > size) return new BtfError('truncated', `ELF: section headers at ${shoff} lie past the end (${size} bytes); file truncated?`, { offset: shoffField });
   // Extended numbering: counts that do not fit live in section header 0 (ELF gABI).
   if (shnum === 0) shnum = word(header(0) + (is64 ? 0x20 : 0x14));
   if (shstrndx === SHN_XINDEX) shstrndx = view.getUint32(header(0) + (is64 ? 0x28 : 0x18), le);
-  if (shnum > (size - shoff) / shentsize) return new BtfError('truncated', `ELF: ${shnum} section headers at ${shoff} do not fit in ${size} bytes; file truncated?`, { offset: shoff });
-  if (shstrndx >= shnum) return new BtfError('bad-elf', `ELF: section name table index ${shstrndx} out of range (${shnum} sections)`, { offset: shoff });
-  const raw: { nameOff: number; type: number; flags: number; offset: number; size: number }[] = [];
+  if (shnum > (size - shoff) / shentsize) return new BtfError('truncated', `ELF: ${shnum} section headers at ${shoff} do not fit in ${size} bytes; file truncated?`, { offset: is64 ? 0x3c : 0x30 });
+  if (shstrndx >= shnum) return new BtfError('bad-elf', `ELF: section name table index ${shstrndx} out of range (${shnum} sections)`, { offset: is64 ? 0x3e : 0x32 });
+  const raw: { nameOff: number; type: number; flags: number; offset: number; size: number; h: number }[] = [];
   for (let i = 0; i < shnum; i++) {
     const h = header(i);
     raw.push(is64
-      ? { nameOff: view.getUint32(h, le), type: view.getUint32(h + 4, le), flags: word(h + 8), offset: word(h + 0x18), size: word(h + 0x20) }
-      : { nameOff: view.getUint32(h, le), type: view.getUint32(h + 4, le), flags: view.getUint32(h + 8, le), offset: view.getUint32(h + 0x10, le), size: view.getUint32(h + 0x14, le) });
+      ? { nameOff: view.getUint32(h, le), type: view.getUint32(h + 4, le), flags: word(h + 8), offset: word(h + 0x18), size: word(h + 0x20), h }
+      : { nameOff: view.getUint32(h, le), type: view.getUint32(h + 4, le), flags: view.getUint32(h + 8, le), offset: view.getUint32(h + 0x10, le), size: view.getUint32(h + 0x14, le), h });
   }
   const strtab = raw[shstrndx];
   if (strtab.offset > size || strtab.size > size - strtab.offset) {
@@ -66,7 +69,7 @@ export function readElfSections(bytes: Uint8Array): ElfSection[] | BtfError {
   return raw.map((s) => {
     let end = s.nameOff < names.length ? names.indexOf(0, s.nameOff) : -1;
     if (end < 0) end = s.nameOff < names.length ? names.length : s.nameOff;
-    return { name: s.nameOff < names.length ? dec.decode(names.subarray(s.nameOff, end)) : '', offset: s.offset, size: s.size, flags: s.flags, type: s.type };
+    return { name: s.nameOff < names.length ? dec.decode(names.subarray(s.nameOff, end)) : '', headerOffset: s.h, offset: s.offset, size: s.size, flags: s.flags, type: s.type };
   });
 }
 
@@ -75,11 +78,11 @@ export function elfSectionBytes(bytes: Uint8Array, sections: readonly ElfSection
   const s = sections.find((x) => x.name === name);
   if (!s) return undefined;
   if ((s.flags & SHF_COMPRESSED) !== 0) {
-    return new BtfError('compressed', `ELF section ${name} is compressed (SHF_COMPRESSED); decompress it first, e.g. objcopy --decompress-debug-sections`, { offset: s.offset });
+    return new BtfError('compressed', `ELF section ${name} is compressed (SHF_COMPRESSED); decompress it first, e.g. objcopy --decompress-debug-sections`, { offset: s.headerOffset });
   }
-  if (s.type === SHT_NOBITS) return new BtfError('bad-elf', `ELF section ${name} has no data (SHT_NOBITS)`, { offset: s.offset });
+  if (s.type === SHT_NOBITS) return new BtfError('bad-elf', `ELF section ${name} has no data (SHT_NOBITS)`, { offset: s.headerOffset });
   if (s.offset > bytes.byteLength || s.size > bytes.byteLength - s.offset) {
-    return new BtfError('truncated', `ELF section ${name} [${s.offset}, +${s.size}) lies past the end (${bytes.byteLength} bytes)${atOffset(s.offset)}; file truncated?`, { offset: s.offset });
+    return new BtfError('truncated', `ELF section ${name} [${s.offset}, +${s.size}) lies past the end (${bytes.byteLength} bytes); file truncated? (section header${atOffset(s.headerOffset)})`, { offset: s.headerOffset });
   }
   return bytes.subarray(s.offset, s.offset + s.size);
 }
