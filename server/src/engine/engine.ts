@@ -6,10 +6,11 @@ import { extractFacts } from './c/extract';
 import type { CTypeDefinition, FileFacts } from './c/facts';
 import type { Logger } from './common/logger';
 import { loadKernelProfile, type KernelProfile, type ProfileError } from './kernel/profile';
+import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTable } from './kernel/liveState';
 import type { BpfObjectInput } from './sim/objectModel';
 import { structOpsMaps } from './sim/objectModel';
 import { simulateObject } from './sim/simulate';
-import type { Finding, ObjectTrace } from './sim/trace';
+import type { Finding, LoaderOptions, ObjectTrace } from './sim/trace';
 
 export interface EngineOptions {
   /** Where web-tree-sitter.wasm and tree-sitter-c.wasm are (bundles: their own directory). */
@@ -23,12 +24,15 @@ export interface ProfileSettings {
   readonly btf?: readonly string[];
   readonly kernelVersion?: string;
   readonly libbpfVersion?: string;
+  /** Names each subsystem already has registered; default: procfs for the live kernel, else built-ins. */
+  readonly registeredNames?: RegisteredNameTable;
 }
 
 export class StructOpsEngine {
   private readonly files = new Map<string, FileFacts>();
   private activeProfile: KernelProfile | undefined;
   private profileProblem: ProfileError | undefined;
+  private registered: RegisteredNameTable = builtinRegisteredNames;
 
   private constructor(
     private readonly parser: CParser,
@@ -52,6 +56,7 @@ export class StructOpsEngine {
     if ('objects' in result) {
       this.activeProfile = result;
       this.profileProblem = undefined;
+      this.registered = settings.registeredNames ?? (result.btfSource === 'live' ? readLiveRegisteredNames() : builtinRegisteredNames);
     } else {
       this.profileProblem = result;
     }
@@ -93,11 +98,12 @@ export class StructOpsEngine {
   }
 
   /** The simulation trace of one object file, or undefined when it is unknown or no profile is loaded. */
-  simulate(file: string): ObjectTrace | undefined {
+  simulate(file: string, loader: LoaderOptions = {}): ObjectTrace | undefined {
     const facts = this.files.get(file);
     const profile = this.activeProfile;
     if (!facts || !profile) return undefined;
-    return simulateObject(objectInput(facts), profile);
+    const registered = this.registered;
+    return simulateObject(objectInput(facts), profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader);
   }
 
   /** Findings located in `file`, from every object whose simulation reaches it. */

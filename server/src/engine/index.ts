@@ -8,6 +8,6 @@ export { nodeModulesWasm, type CParserOptions } from './c/parser';
 export { errnoName } from './common/errno';
 export type * from './c/facts';
 export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from './sim/checks';
-export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome } from './sim/trace';
+export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome, type LoaderOptions } from './sim/trace';
 export { describeProfile } from './sim/simulate';
 export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';

@@ -11,7 +11,7 @@ import { CheckId } from './checks';
 import { essentialName, findKernelOpsType, isLookupError, STRUCT_OPS_VALUE_PREFIX, type KernelOpsType } from './kernelTypes';
 import { localBtfKind, localSize } from './localTypes';
 import { classifyMapSection, findProgram, type BpfObjectInput } from './objectModel';
-import { ExtraCheckId, type Finding } from './trace';
+import { ExtraCheckId, type Finding, type LoaderOptions } from './trace';
 import { atLeast, formatVersion } from './versions';
 
 /** A program placed in a kernel member by a map initializer. */
@@ -256,18 +256,41 @@ class MapLoader {
   }
 }
 
+/** Program sections whose programs make libbpf <= 1.3 load vmlinux BTF (prog_needs_vmlinux_btf). */
+const vmlinuxBtfSections = /^\??(struct_ops|lsm|lsm\.s|fentry|fexit|fmod_ret|fentry\.s|fexit\.s|fmod_ret\.s|tp_btf|iter|iter\.s)(\/|$)/;
+
+/**
+ * LIB-08 on libbpf <= 1.3: with struct_ops maps but no autoloaded program that needs vmlinux BTF,
+ * libbpf never loads it and init_kern dereferences NULL. CO-RE relocations also load it; programs
+ * that use them are not told apart here, so only objects without such programs are flagged.
+ */
+function missingVmlinuxBtf(input: BpfObjectInput, profile: KernelProfile, maps: readonly StructOpsMap[], loader: LoaderOptions): Finding | undefined {
+  if (atLeast(profile.libbpfVersion, 1, 4) || maps.length === 0) return undefined;
+  const needs = input.facts.programs.some((p) => !p.section.startsWith('?') && vmlinuxBtfSections.test(p.section));
+  if (needs || (loader.sleepable ?? []).length > 0) return undefined;
+  return {
+    check: CheckId['LIB-08'], severity: 'error', phase: 'load', crash: true,
+    message: `bpf_object__load: SIGSEGV in init_kern_struct_ops_maps (vmlinux BTF was never loaded)`,
+    channel: 'none', location: maps[0].location, related: [],
+    explanation: `libbpf ${formatVersion(profile.libbpfVersion)} loads vmlinux BTF only for programs that need it. This object has struct_ops maps but no autoloaded struct_ops (or other BTF-typed) program, so the loader crashes while matching \`${maps[0].name}\` against the kernel. Add an autoloaded struct_ops program or use libbpf 1.4+.`,
+    rule: 'libbpf <= 1.3: vmlinux BTF is loaded only when a program needs it',
+  };
+}
+
 /** Simulates init_kern for every autocreated struct_ops map, in object order; stops at the first failing map as libbpf does. */
-export function simulateLoad(input: BpfObjectInput, profile: KernelProfile, maps: readonly StructOpsMap[]): LoadResult {
+export function simulateLoad(input: BpfObjectInput, profile: KernelProfile, maps: readonly StructOpsMap[], loader: LoaderOptions = {}): LoadResult {
+  const crash = missingVmlinuxBtf(input, profile, maps, loader);
+  if (crash) return { findings: [crash], maps: [], failed: true };
   const usedBy = new Map<string, { typeId: number; memberIndex: number; map: string; location: Location }>();
-  const loader = new MapLoader(input, profile, usedBy);
+  const mapLoader = new MapLoader(input, profile, usedBy);
   const loaded: LoadedMap[] = [];
   let failed = false;
   for (const map of maps) {
     const section = classifyMapSection(map.section, profile.libbpfVersion);
     if (section.optional) continue; // LIB-19: autocreate off, never initialised
-    const result = loader.load(map);
+    const result = mapLoader.load(map);
     if (result) loaded.push(result);
     else failed = true;
   }
-  return { findings: loader.findings, maps: loaded, failed: failed || loader.findings.some((f) => f.severity === 'error') };
+  return { findings: mapLoader.findings, maps: loaded, failed: failed || mapLoader.findings.some((f) => f.severity === 'error') };
 }

@@ -8,7 +8,7 @@ import { simulateAttach, type RegisteredNames } from './mapUpdate';
 import type { BpfObjectInput } from './objectModel';
 import { simulateOpen } from './open';
 import { simulateProgLoad } from './verify';
-import type { Finding, ObjectTrace, SimulationOutcome, Step } from './trace';
+import type { Finding, LoaderOptions, ObjectTrace, SimulationOutcome, Step } from './trace';
 import { formatVersion } from './versions';
 
 export function describeProfile(profile: KernelProfile): string {
@@ -27,19 +27,24 @@ const skipped = (phase: Step['phase'], action: string): Step => ({ phase, action
 function outcomeOf(steps: readonly Step[]): SimulationOutcome {
   for (const s of steps) {
     const failure = s.findings.find((f) => f.severity === 'error');
-    if (failure) return { ok: false, phase: failure.phase, errno: failure.errno, check: failure.check, message: failure.message };
+    if (failure) return { ok: false, phase: failure.phase, errno: failure.errno, check: failure.check, message: failure.message, crash: failure.crash };
   }
   return { ok: true };
 }
 
 /** Simulates open, load and attach of one BPF object against a kernel profile. */
-export function simulateObject(input: BpfObjectInput, profile: KernelProfile, registeredNames: RegisteredNames = () => undefined): ObjectTrace {
+export function simulateObject(
+  input: BpfObjectInput,
+  profile: KernelProfile,
+  registeredNames: RegisteredNames = () => undefined,
+  loader: LoaderOptions = {},
+): ObjectTrace {
   const libbpf = profile.libbpfVersion;
   const open = simulateOpen(input, libbpf);
   const steps: Step[] = [];
   const buildFindings = open.findings.filter((f) => f.phase === 'build');
   const openFindings = open.findings.filter((f) => f.phase !== 'build');
-  const load = simulateLoad(input, profile, open.maps);
+  const load = simulateLoad(input, profile, open.maps, loader);
   buildFindings.push(...load.findings.filter((f) => f.phase === 'build'));
   steps.push(step('build', 'clang -O2 -g --target=bpf', buildFindings));
   steps.push(step('open', 'bpf_object__open: sections, programs, struct_ops relocations', openFindings));
@@ -57,7 +62,7 @@ export function simulateObject(input: BpfObjectInput, profile: KernelProfile, re
     const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd` : '';
     steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, []));
   }
-  const progLoad = step('prog_load', 'BPF_PROG_LOAD for every autoloaded program', simulateProgLoad(input, profile, load.maps));
+  const progLoad = step('prog_load', 'BPF_PROG_LOAD for every autoloaded program', simulateProgLoad(input, profile, load.maps, loader));
   steps.push(progLoad);
   if (progLoad.outcome === 'failed') {
     return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };

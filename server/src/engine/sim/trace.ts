@@ -41,6 +41,8 @@ export interface Finding {
   /** Which version rule applied, e.g. "libbpf >= 1.4: zero members missing in the kernel are skipped". */
   readonly rule?: string;
   readonly tags?: readonly ('unnecessary' | 'deprecated')[];
+  /** The loader itself crashes here (no errno): libbpf <= 1.3 without vmlinux BTF, LIB-08. */
+  readonly crash?: boolean;
 }
 
 export interface Step {
@@ -57,6 +59,13 @@ export interface SimulationOutcome {
   readonly errno?: number;
   readonly check?: AnyCheckId;
   readonly message?: string;
+  readonly crash?: boolean;
+}
+
+/** What a custom loader does through the libbpf API before load, which the source cannot show. */
+export interface LoaderOptions {
+  /** Programs given BPF_F_SLEEPABLE with bpf_program__set_flags(). */
+  readonly sleepable?: readonly string[];
 }
 
 export interface ObjectTrace {

@@ -10,7 +10,7 @@ import { CheckId } from './checks';
 import { helperDeniedMessage, helperId, knowledgeFor, type SubsystemKnowledge } from './knowledge';
 import type { LoadedMap, WiredProgram } from './load';
 import { classifyProgramSection, type BpfObjectInput } from './objectModel';
-import type { Finding } from './trace';
+import type { Finding, LoaderOptions } from './trace';
 import { atLeast, formatVersion } from './versions';
 
 /** kernel/bpf/syscall.c license_is_gpl_compatible (include/linux/license.h). */
@@ -140,7 +140,7 @@ class ProgramVerifier {
 }
 
 /** Simulates BPF_PROG_LOAD for each autoloaded program; every program's first failure is reported. */
-export function simulateProgLoad(input: BpfObjectInput, profile: KernelProfile, maps: readonly LoadedMap[]): Finding[] {
+export function simulateProgLoad(input: BpfObjectInput, profile: KernelProfile, maps: readonly LoadedMap[], loader: LoaderOptions = {}): Finding[] {
   const uses = new Map<string, ProgramUse>();
   for (const map of maps) for (const wired of map.wired) if (!uses.has(wired.program)) uses.set(wired.program, { map, wired });
   const verifier = new ProgramVerifier(input, profile);
@@ -153,7 +153,7 @@ export function simulateProgLoad(input: BpfObjectInput, profile: KernelProfile, 
     const autoload = use && atLeast(libbpf, 1, 4) ? true : !section.autoloadOff;
     if (!autoload) continue;
     if (!use) verifier.unreferenced(program);
-    else verifier.verify(program, use, section.sleepable);
+    else verifier.verify(program, use, section.sleepable || (loader.sleepable ?? []).includes(program.name));
   }
   return verifier.findings;
 }

@@ -1,0 +1,59 @@
+// Indexing one file, the unit of work shared by the in-thread index and the worker threads:
+// read with the prefilter, then extract C facts or Kbuild facts. Results are plain data that
+// survive structured cloning (bigint included), never syntax trees.
+
+import { extractFacts, type ExtractOptions } from '../c/extract';
+import type { FileFacts } from '../c/facts';
+import { parseKbuild, type KbuildFacts } from '../c/kbuild';
+import type { CParser } from '../c/parser';
+import type { PreprocessorCache } from '../c/preprocessor';
+import type { Logger } from '../common/logger';
+import { readCandidate, type CandidateKind } from './scan';
+
+export type FileResult =
+  | { readonly kind: 'c'; readonly file: string; readonly facts: FileFacts }
+  | { readonly kind: 'kbuild'; readonly file: string; readonly kbuild: KbuildFacts }
+  | { readonly kind: 'filtered'; readonly file: string }
+  | { readonly kind: 'skipped'; readonly file: string; readonly reason: string };
+
+/** The extract options that can cross a thread boundary (no logger, no cache). */
+export interface PortableExtractOptions {
+  readonly includeDirs?: readonly string[];
+  readonly systemDirs?: readonly string[];
+  readonly defines?: readonly (readonly [string, string])[];
+  readonly libbpfIncludeDir?: string;
+  readonly useCompileFlags?: boolean;
+  readonly maxIncludeDepth?: number;
+}
+
+export interface IndexFileContext {
+  readonly parser: CParser;
+  readonly cache: PreprocessorCache;
+  readonly logger: Logger;
+  readonly extract: PortableExtractOptions;
+  readonly maxFileSize: number;
+}
+
+/** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
+export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: boolean } = {}): FileResult {
+  let text = options.text;
+  if (text === undefined) {
+    const read = readCandidate(file, kind, ctx.maxFileSize, options.prefilter ?? true);
+    if (read.kind === 'filtered') return { kind: 'filtered', file };
+    if (read.kind === 'skipped') {
+      ctx.logger.debug(`index: skipped ${file}: ${read.reason}`);
+      return { kind: 'skipped', file, reason: read.reason };
+    }
+    text = read.text;
+  }
+  try {
+    if (kind === 'kbuild') return { kind: 'kbuild', file, kbuild: parseKbuild(file, text) };
+    const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache };
+    return { kind: 'c', file, facts: extractFacts(ctx.parser, file, text, extractOptions) };
+  } catch (error) {
+    // extractFacts does not throw for bad input; anything here is a bug, kept out of the index.
+    const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    ctx.logger.error(`index: ${file}: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
+    return { kind: 'skipped', file, reason };
+  }
+}

@@ -1,0 +1,411 @@
+// The workspace index: files -> facts (never trees), built by a scan and kept current with
+// updateFile/removeFile, with the queries the simulator and LSP features ask (maps, programs,
+// types, descriptors, registrations, module identity). Parsing runs in worker threads or in-thread.
+
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
+import type { KbuildFacts } from '../c/kbuild';
+import { createCParser, type CParser, type CParserOptions } from '../c/parser';
+import { nodeFs, PreprocessorCache } from '../c/preprocessor';
+import { silentLogger, type Logger } from '../common/logger';
+import { indexFile, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
+import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
+import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind } from './scan';
+
+export interface WorkspaceIndexOptions {
+  readonly wasm: CParserOptions;
+  /** Worker threads for bulk indexing; 0 (default) parses in this thread. */
+  readonly workers?: number;
+  /** The bundled worker entry (server/out/indexWorker.js); required when workers > 0. */
+  readonly workerScript?: string;
+  readonly extract?: PortableExtractOptions;
+  /** Globs excluded below every root (VS Code `files.exclude` style). */
+  readonly exclude?: readonly string[];
+  readonly maxFileSize?: number;
+  readonly logger?: Logger;
+  /** Files per worker message: big enough to amortise messaging, small enough to balance. */
+  readonly chunkSize?: number;
+}
+
+export interface IndexProgress {
+  readonly phase: 'scan' | 'index' | 'dependencies';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface IndexRunOptions {
+  readonly onProgress?: (progress: IndexProgress) => void;
+  readonly isCancelled?: () => boolean;
+}
+
+export interface IndexSummary {
+  /** Candidate files found by the walk (C sources, headers, Kbuild files). */
+  readonly candidates: number;
+  /** Files with facts now (C and Kbuild). */
+  readonly indexed: number;
+  /** Candidates without any prefilter literal. */
+  readonly filtered: number;
+  readonly skipped: readonly { readonly file: string; readonly reason: string }[];
+  readonly cancelled: boolean;
+  readonly durationMs: number;
+}
+
+export interface Located<T> {
+  readonly file: string;
+  readonly item: T;
+}
+
+/** A descriptor with the ops type it serves (from a registration, or the legacy `bpf_<type>` name). */
+export interface DescriptorInfo extends Located<OpsDescriptor> {
+  readonly typeName?: string;
+  readonly module?: string;
+}
+
+export class WorkspaceIndex {
+  private readonly cFacts = new Map<string, FileFacts>();
+  private readonly kbuildFacts = new Map<string, KbuildFacts>();
+  private readonly overlays = new Map<string, string>();
+  private readonly cache: PreprocessorCache;
+  private readonly logger: Logger;
+  private readonly ctx: IndexFileContext;
+  private moduleBySource: Map<string, string> | undefined;
+
+  private constructor(
+    private readonly options: WorkspaceIndexOptions,
+    parser: CParser,
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    // Editors' unsaved texts win over the disk for includes, too.
+    this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
+    this.ctx = { parser, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+  }
+
+  /** Loads the parser for this thread; rejects only when the wasm files cannot be loaded. */
+  static async create(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
+    return new WorkspaceIndex(options, await createCParser(options.wasm));
+  }
+
+  /** Indexes every candidate under the roots, replacing what was known about files found there. */
+  async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
+    const started = performance.now();
+    const workers = this.options.workers ?? 0;
+    const pool = workers > 0 ? this.startPool(workers) : undefined;
+    const chunkSize = this.options.chunkSize ?? 256;
+    const pending: Promise<readonly FileResult[]>[] = [];
+    let chunk: { file: string; kind: CandidateKind; prefilter: boolean }[] = [];
+    const flush = (): void => {
+      if (chunk.length === 0 || !pool) return;
+      pending.push(pool.run(chunk));
+      chunk = [];
+    };
+    const scan = scanFolders(roots, {
+      exclude: this.options.exclude,
+      logger: this.logger,
+      isCancelled: run.isCancelled,
+      onFile: pool
+        ? (file, kind) => {
+            chunk.push({ file, kind, prefilter: true });
+            if (chunk.length >= chunkSize) flush();
+          }
+        : undefined,
+    });
+    flush();
+    run.onProgress?.({ phase: 'scan', done: scan.files.length, total: scan.files.length });
+    this.cache.clear();
+
+    const results: FileResult[] = [];
+    let cancelled = scan.cancelled;
+    try {
+      const total = scan.files.length;
+      if (pool) {
+        let done = 0;
+        for (const p of pending) {
+          const r = await p;
+          results.push(...r);
+          done += r.length;
+          run.onProgress?.({ phase: 'index', done, total });
+          if (run.isCancelled?.()) {
+            cancelled = true;
+            break;
+          }
+        }
+      } else {
+        for (let i = 0; i < scan.files.length && !cancelled; i++) {
+          const { file, kind } = scan.files[i];
+          results.push(indexFile(this.ctx, file, kind));
+          if (i % 256 === 255) {
+            run.onProgress?.({ phase: 'index', done: i + 1, total });
+            await yieldToLoop();
+            cancelled = run.isCancelled?.() ?? false;
+          }
+        }
+      }
+      if (!cancelled) results.push(...(await this.indexDependencies(results, roots, pool, run)));
+    } finally {
+      pool?.dispose();
+    }
+
+    const absRoots = roots.map((r) => path.resolve(r));
+    for (const file of [...this.cFacts.keys(), ...this.kbuildFacts.keys()]) {
+      if (!cancelled && absRoots.some((r) => isUnder(file, r)) && !this.overlays.has(file)) this.forget(file);
+    }
+    const skipped: { file: string; reason: string }[] = [];
+    let filtered = 0;
+    for (const r of results) this.store(r, skipped, () => filtered++);
+    this.moduleBySource = undefined;
+    return {
+      candidates: scan.files.length,
+      indexed: this.cFacts.size + this.kbuildFacts.size,
+      filtered,
+      skipped,
+      cancelled,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  /** Headers and sources that indexed files include, inside the roots but not indexed yet: for their types. */
+  private async indexDependencies(results: readonly FileResult[], roots: readonly string[], pool: WorkerPool | undefined, run: IndexRunOptions): Promise<FileResult[]> {
+    const absRoots = roots.map((r) => path.resolve(r));
+    const have = new Set(results.filter((r) => r.kind === 'c' || r.kind === 'kbuild').map((r) => r.file));
+    const wanted = new Set<string>();
+    for (const r of results) {
+      if (r.kind !== 'c') continue;
+      for (const dep of r.facts.dependencies ?? []) {
+        if (!have.has(dep) && absRoots.some((root) => isUnder(dep, root)) && candidateKind(dep) === 'c') wanted.add(dep);
+      }
+    }
+    const files = [...wanted].sort();
+    run.onProgress?.({ phase: 'dependencies', done: 0, total: files.length });
+    if (files.length === 0) return [];
+    if (pool) return (await pool.run(files.map((file) => ({ file, kind: 'c' as const, prefilter: false })))).slice();
+    return files.map((file) => indexFile(this.ctx, file, 'c', { prefilter: false }));
+  }
+
+  private store(r: FileResult, skipped: { file: string; reason: string }[], onFiltered: () => void): void {
+    switch (r.kind) {
+      case 'c':
+        this.cFacts.set(r.file, r.facts);
+        return;
+      case 'kbuild':
+        this.kbuildFacts.set(r.file, r.kbuild);
+        return;
+      case 'filtered':
+        onFiltered();
+        return;
+      case 'skipped':
+        skipped.push({ file: r.file, reason: r.reason });
+        return;
+    }
+  }
+
+  private forget(file: string): void {
+    this.cFacts.delete(file);
+    if (this.kbuildFacts.delete(file)) this.moduleBySource = undefined;
+  }
+
+  private startPool(n: number): WorkerPool {
+    const script = this.options.workerScript;
+    if (!script) throw new Error('WorkspaceIndex: workers > 0 needs workerScript (the bundled indexWorker.js)');
+    const init: WorkerInit = {
+      wasm: this.options.wasm,
+      extract: this.options.extract ?? {},
+      maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      debug: false,
+    };
+    return new WorkerPool(script, init, n, this.logger);
+  }
+
+  /**
+   * Re-extracts one file from the editor's text (C or Kbuild by name) and returns its facts with the
+   * files that include it, which the caller may want to refresh. Undefined facts: not a C/Kbuild file.
+   */
+  updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
+    const abs = path.resolve(file);
+    this.overlays.set(abs, text);
+    this.cache.invalidate(abs);
+    const kind = candidateKind(abs);
+    if (!kind) return { dependents: this.dependents(abs) };
+    const r = indexFile(this.ctx, abs, kind, { text });
+    this.store(r, [], () => undefined);
+    if (r.kind === 'kbuild') this.moduleBySource = undefined;
+    return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
+  }
+
+  /** Re-reads a file from disk (after a save or an external change); the overlay is dropped. */
+  refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
+    const abs = path.resolve(file);
+    this.overlays.delete(abs);
+    this.cache.invalidate(abs);
+    const kind = candidateKind(abs);
+    if (!kind) return { dependents: this.dependents(abs) };
+    const r = indexFile(this.ctx, abs, kind, { prefilter: false });
+    if (r.kind === 'c' || r.kind === 'kbuild') this.store(r, [], () => undefined);
+    else this.forget(abs);
+    if (kind === 'kbuild') this.moduleBySource = undefined;
+    return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
+  }
+
+  /** Drops a deleted file; returns the files that included it. */
+  removeFile(file: string): string[] {
+    const abs = path.resolve(file);
+    this.overlays.delete(abs);
+    this.cache.invalidate(abs);
+    this.forget(abs);
+    return this.dependents(abs);
+  }
+
+  /** Indexed files whose facts depend on `file` through includes. */
+  dependents(file: string): string[] {
+    const abs = path.resolve(file);
+    const out: string[] = [];
+    for (const [f, facts] of this.cFacts) if (facts.dependencies?.includes(abs)) out.push(f);
+    return out.sort();
+  }
+
+  facts(file: string): FileFacts | undefined {
+    return this.cFacts.get(path.resolve(file));
+  }
+
+  /** All C facts, sorted by file. */
+  allFacts(): FileFacts[] {
+    return [...this.cFacts.values()].sort((a, b) => compare(a.file, b.file));
+  }
+
+  kbuild(): KbuildFacts[] {
+    return [...this.kbuildFacts.values()].sort((a, b) => compare(a.file, b.file));
+  }
+
+  /** Every struct_ops map; with `typeName`, those of that type (a `___flavor` suffix is ignored). */
+  maps(typeName?: string): Located<StructOpsMap>[] {
+    return this.collect((f) => f.maps).filter((m) => !typeName || baseType(m.item.typeName) === baseType(typeName));
+  }
+
+  programs(name?: string): Located<BpfProgram>[] {
+    return this.collect((f) => f.programs).filter((p) => !name || p.item.name === name);
+  }
+
+  typeDefinitions(name: string, kind?: CTypeDefinition['kind']): Located<CTypeDefinition>[] {
+    return this.collect((f) => f.typeDefinitions).filter((t) => t.item.name === name && (!kind || t.item.kind === kind));
+  }
+
+  registrations(typeName?: string): Located<Registration>[] {
+    return this.collect((f) => f.registrations).filter((r) => !typeName || r.item.typeName === typeName);
+  }
+
+  legacyTypes(name?: string): Located<LegacyStructOpsType>[] {
+    return this.collect((f) => f.legacyTypes).filter((t) => !name || t.item.name === name);
+  }
+
+  /** Descriptors with their ops type: named by a registration in the same module, or `bpf_<type>` (legacy). */
+  descriptors(typeName?: string): DescriptorInfo[] {
+    const out: DescriptorInfo[] = [];
+    const registrations = this.registrations();
+    for (const d of this.collect((f) => f.descriptors)) {
+      const module = this.moduleOf(d.file);
+      const reg = registrations.find(
+        (r) => r.item.descriptorName === d.item.varName && (r.file === d.file || (module !== undefined && this.moduleOf(r.file) === module)),
+      );
+      const legacy = d.item.varName.startsWith('bpf_') ? d.item.varName.slice(4) : undefined;
+      const type = reg?.item.typeName ?? (legacy && this.legacyTypes(legacy).length > 0 ? legacy : undefined);
+      if (typeName && type !== typeName) continue;
+      out.push({ ...d, ...(type ? { typeName: type } : {}), ...(module ? { module } : {}) });
+    }
+    return out;
+  }
+
+  /** The BTF object a source file is built into per Kbuild (`my_mod`, or `vmlinux` for obj-y); undefined if unknown. */
+  moduleOf(file: string): string | undefined {
+    if (!this.moduleBySource) {
+      this.moduleBySource = new Map();
+      for (const k of this.kbuild()) for (const o of k.objects) this.moduleBySource.set(o.source, o.module);
+    }
+    return this.moduleBySource.get(path.resolve(file));
+  }
+
+  private collect<T>(pick: (f: FileFacts) => readonly T[]): Located<T>[] {
+    const out: Located<T>[] = [];
+    for (const f of this.allFacts()) for (const item of pick(f)) out.push({ file: f.file, item });
+    return out;
+  }
+}
+
+/** Runs chunks on N workers, least-loaded first; a worker that dies fails its chunks as skipped files. */
+class WorkerPool {
+  private readonly workers: { worker: Worker; load: number; alive: boolean }[] = [];
+  private readonly waiting = new Map<number, { resolve: (r: readonly FileResult[]) => void; files: readonly { file: string }[]; worker: number }>();
+  private nextId = 0;
+
+  constructor(script: string, init: WorkerInit, n: number, private readonly logger: Logger) {
+    for (let i = 0; i < n; i++) {
+      const worker = new Worker(script, { workerData: init });
+      const slot = { worker, load: 0, alive: true };
+      this.workers.push(slot);
+      worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+      worker.on('error', (error) => this.onDeath(i, error));
+      worker.on('exit', (code) => {
+        if (slot.alive && code !== 0) this.onDeath(i, new Error(`exit code ${code}`));
+      });
+    }
+  }
+
+  run(files: readonly { file: string; kind: CandidateKind; prefilter: boolean }[]): Promise<readonly FileResult[]> {
+    const live = this.workers.map((w, i) => ({ w, i })).filter((x) => x.w.alive);
+    if (live.length === 0) return Promise.resolve(files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'index worker unavailable' }) as const));
+    const target = live.reduce((a, b) => (b.w.load < a.w.load ? b : a));
+    const id = this.nextId++;
+    target.w.load += files.length;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { resolve, files, worker: target.i });
+      target.w.worker.postMessage({ type: 'chunk', id, files } satisfies ToWorker);
+    });
+  }
+
+  private onMessage(slot: { load: number }, message: FromWorker): void {
+    if (message.type === 'log') {
+      this.logger[message.level](message.message);
+      return;
+    }
+    const waiting = this.waiting.get(message.id);
+    if (!waiting) return;
+    this.waiting.delete(message.id);
+    slot.load -= waiting.files.length;
+    waiting.resolve(message.results);
+  }
+
+  private onDeath(index: number, error: Error): void {
+    const slot = this.workers[index];
+    if (!slot.alive) return;
+    slot.alive = false;
+    this.logger.error(`index worker ${index} failed: ${error.message}`);
+    for (const [id, w] of this.waiting) {
+      if (w.worker !== index) continue;
+      this.waiting.delete(id);
+      w.resolve(w.files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'index worker failed' }) as const));
+    }
+  }
+
+  dispose(): void {
+    for (const slot of this.workers) {
+      slot.alive = false;
+      void slot.worker.terminate();
+    }
+  }
+}
+
+function baseType(name: string): string {
+  const i = name.indexOf('___');
+  return i < 0 ? name : name.slice(0, i);
+}
+
+function isUnder(file: string, root: string): boolean {
+  return file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
