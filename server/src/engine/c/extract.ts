@@ -365,6 +365,7 @@ class FactsBuilder {
           nameLocation: this.loc(declared.nameNode),
           location,
           typeName: typeNode?.childForFieldName('name')?.text ?? typeNode?.text ?? '',
+          declaredType: declared.type,
           typeLocation: this.loc(typeNode?.childForFieldName('name') ?? typeNode ?? node),
           section: section.value,
           sectionLocation: this.origin.locate(section.valueStart, section.valueEnd),

@@ -72,6 +72,8 @@ export interface StructOpsMap {
   readonly location: Location;
   /** The struct tag as written (may carry a `___flavor` suffix). */
   readonly typeName: string;
+  /** The variable's type: a named struct, an anonymous one (tag ''), a union, an int, ... (LIB-04). */
+  readonly declaredType: CType;
   readonly typeLocation: Location;
   /** The section as written: `.struct_ops`, `.struct_ops.link`, `?.struct_ops`, or any other `.struct_ops*`. */
   readonly section: string;

@@ -1,0 +1,87 @@
+// Discovery: .gitignore subset inside git work trees, exclude globs, prefilter, and the reasons
+// files are skipped (binary, invalid UTF-8, too large, vanished).
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globToRegex, parseGitignore, passesPrefilter, readCandidate, scanFolders } from '../../../server/src/engine/index/scan';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'scan-test-'));
+  const files: Record<string, string | Buffer> = {
+    'repo/.git/HEAD': 'ref: refs/heads/main\n',
+    'repo/.gitignore': 'build/\n*.gen.c\n!keep.gen.c\n/top_only.c\n',
+    'repo/src/a.bpf.c': 'SEC("struct_ops/x") int x(void) { return 0; }\n',
+    'repo/src/plain.c': 'int main(void) { return 0; }\n',
+    'repo/src/skip.gen.c': 'SEC("x")',
+    'repo/src/keep.gen.c': 'SEC("x")',
+    'repo/top_only.c': 'SEC("x")',
+    'repo/src/top_only.c': 'SEC("x")',
+    'repo/build/out.c': 'SEC("x")',
+    'repo/sub/.gitignore': '*.h\n',
+    'repo/sub/t.h': 'struct_ops',
+    'repo/sub/Kbuild': 'obj-m += t.o\n',
+    'repo/vendor/v.c': 'SEC("x")',
+    'loose/.gitignore': '*\n',
+    'loose/in_tarball.c': 'SEC("x")',
+  };
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scanFolders', () => {
+  it('honours .gitignore in a git work tree, and exclude globs', () => {
+    const r = scanFolders([path.join(dir, 'repo')], { exclude: ['vendor/**'] });
+    expect(r.files.map((f) => [path.relative(path.join(dir, 'repo'), f.file), f.kind])).toEqual([
+      ['src/a.bpf.c', 'c'],
+      ['src/keep.gen.c', 'c'],
+      ['src/plain.c', 'c'],
+      ['src/top_only.c', 'c'],
+      ['sub/Kbuild', 'kbuild'],
+    ]);
+  });
+
+  it('ignores .gitignore outside git work trees (an unpacked tarball)', () => {
+    expect(scanFolders([path.join(dir, 'loose')]).files.map((f) => path.basename(f.file))).toEqual(['in_tarball.c']);
+  });
+});
+
+describe('gitignore and globs', () => {
+  it('anchors patterns with a slash and matches others at any depth', () => {
+    const [group] = parseGitignore('/a.c\nb/c.c\n*.o\n');
+    expect(['a.c', 'x/a.c', 'b/c.c', 'x/b/c.c', 'y/z.o'].map((p) => group.regex.test(p))).toEqual([true, false, true, false, true]);
+  });
+
+  it('translates ** and character classes', () => {
+    const re = new RegExp(`^${globToRegex('**/out/[ab]*.c')}$`);
+    expect(['out/a1.c', 'x/y/out/b.c', 'out/c.c', 'outx/a.c'].map((p) => re.test(p))).toEqual([true, true, false, false]);
+  });
+});
+
+describe('readCandidate', () => {
+  it('skips binary, invalid UTF-8, too large and vanished files with a reason', () => {
+    const bin = path.join(dir, 'bin.c');
+    writeFileSync(bin, Buffer.from('SEC("x")\0\0'));
+    const latin1 = path.join(dir, 'latin1.c');
+    writeFileSync(latin1, Buffer.from([0x53, 0x45, 0x43, 0x28, 0x22, 0xe9, 0x22]));
+    const big = path.join(dir, 'big.c');
+    writeFileSync(big, 'SEC("x")' + ' '.repeat(2000));
+    expect(readCandidate(bin, 'c')).toEqual({ kind: 'skipped', reason: 'binary (contains NUL bytes)' });
+    expect(readCandidate(latin1, 'c')).toEqual({ kind: 'skipped', reason: 'not valid UTF-8' });
+    expect(readCandidate(big, 'c', 1000)).toEqual({ kind: 'skipped', reason: 'larger than 1000 bytes' });
+    expect(readCandidate(path.join(dir, 'gone.c'), 'c')).toEqual({ kind: 'skipped', reason: 'vanished before it was read' });
+    expect(readCandidate(path.join(dir, 'repo/src/plain.c'), 'c')).toEqual({ kind: 'filtered' });
+  });
+
+  it('prefilters on the literals struct_ops facts need', () => {
+    const yes = ['SEC("license")', 'int BPF_STRUCT_OPS(x)', 'struct bpf_struct_ops d;', 'BPF_MAP_TYPE_STRUCT_OPS'];
+    const no = ['int main(void);', 'USEC(1)', 'struct ops x;'];
+    expect(yes.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(yes.map(() => true));
+    expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
+  });
+});
