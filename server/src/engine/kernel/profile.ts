@@ -170,9 +170,6 @@ async function load(options: ProfileOptions): Promise<KernelProfile | ProfileErr
     objects = await fromFiles(options.btf, cache, log);
     btfSource = 'files';
     what = `BTF files ${options.btf.join(', ')}`;
-    if (!('code' in objects) && !objects.some((o) => !o.isModule)) {
-      return { code: 'no-btf', message: `no vmlinux BTF among ${options.btf.join(', ')}: module BTF needs its base (pass vmlinux too)` };
-    }
   } else {
     const sysfs = options.sysfsDir ?? '/sys/kernel/btf';
     objects = await fromSysfs(sysfs, options.procModules ?? '/proc/modules', cache, log);
@@ -253,7 +250,7 @@ async function loadOrder(names: string[], procModules: string): Promise<string[]
 
 /**
  * Explicit sources in the order given; directories contribute their vmlinux first, then other
- * files by name. The first standalone BTF is vmlinux; the rest are parsed as modules on it.
+ * files by name. One standalone BTF is vmlinux; the rest are parsed as modules on it.
  */
 async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): Promise<BtfObject[] | ProfileError> {
   const files: string[] = [];
@@ -277,24 +274,30 @@ async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): P
       else log.debug(`kernel profile: ${file} is neither ELF nor BTF, skipped`);
     }
   }
-  // vmlinux-named files come first so modules given before them still find their base.
+  // The base is the first file that parses on its own, vmlinux-named files tried first; every
+  // other file is module BTF on it. Split BTF records nothing about its base, so a module on
+  // the wrong base is caught only when its ids or names fall outside (as with libbpf).
   files.sort((a, b) => rankFile(path.basename(a)) - rankFile(path.basename(b)));
-  const objects: BtfObject[] = [];
+  let baseFile: string | undefined;
   let base: BtfSpec | undefined;
+  let firstError: ProfileError | undefined;
   for (const file of files) {
-    const name = objectName(file);
-    if (!base) {
-      const spec = await cache.parse(file, name);
-      if (!(spec instanceof BtfSpec)) return asProfileError(spec, file);
+    const spec = await cache.parse(file, 'vmlinux');
+    if (spec instanceof BtfSpec) {
+      baseFile = file;
       base = spec;
-      objects.push({ name: 'vmlinux', objectId: 1, isModule: false, spec, source: file });
-      continue;
+      break;
     }
-    const spec = await cache.parse(file, name, base);
-    if (!(spec instanceof BtfSpec)) return asProfileError(spec, file, ` (parsed as module BTF on ${base === objects[0].spec ? objects[0].source : 'vmlinux'})`);
-    objects.push({ name, objectId: objects.length + 1, isModule: true, spec, source: file });
+    firstError ??= asProfileError(spec, file);
   }
-  if (objects.length === 0) return { code: 'no-btf', message: `no BTF found in ${entries.join(', ')}` };
+  if (!base || !baseFile) return firstError ?? { code: 'no-btf', message: `no BTF found in ${entries.join(', ')}` };
+  const objects: BtfObject[] = [{ name: 'vmlinux', objectId: 1, isModule: false, spec: base, source: baseFile }];
+  for (const file of files) {
+    if (file === baseFile) continue;
+    const spec = await cache.parse(file, objectName(file), base);
+    if (!(spec instanceof BtfSpec)) return asProfileError(spec, file, ` (parsed as module BTF on ${baseFile})`);
+    objects.push({ name: objectName(file), objectId: objects.length + 1, isModule: true, spec, source: file });
+  }
   return objects;
 }
 
