@@ -105,13 +105,17 @@ async function mapsPane(page) {
   if (!widened) {
     // widen the side bar so the descriptions are readable in the screenshots (best effort)
     widened = true;
-    const sash = page.locator('.monaco-sash.vertical').filter({ visible: true }).first();
-    const box = await sash.boundingBox().catch(() => null);
-    if (box && box.x < 500) {
+    const side = await page.locator('.part.sidebar').boundingBox().catch(() => null);
+    const sashes = page.locator('.monaco-sash.vertical');
+    for (let i = 0, n = side ? await sashes.count() : 0; i < n; i++) {
+      const box = await sashes.nth(i).boundingBox().catch(() => null);
+      if (!box || box.height < 200 || Math.abs(box.x + box.width / 2 - (side.x + side.width)) > 8) continue;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
-      await page.mouse.move(box.x + 330, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.move(box.x + box.width / 2 + 320, box.y + box.height / 2, { steps: 8 });
       await page.mouse.up();
+      await page.mouse.move(side.x + side.width + 600, side.y + side.height - 40); // off the sash (hover highlight)
+      break;
     }
   }
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: EXPECT.ext.view }) }).first();
@@ -342,7 +346,7 @@ async function main() {
     });
     const proc = browser.process && browser.process();
     if (proc && proc.pid) fs.writeFileSync(path.join(RUN, 'chromium.pid'), String(proc.pid));
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
     const consoleErrors = [];
