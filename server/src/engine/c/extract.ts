@@ -411,6 +411,26 @@ class FactsBuilder {
     return members;
   }
 
+  /** Whether every value in a nested initializer is zero; undefined when one cannot be evaluated. */
+  private listIsZero(list: Node): boolean | undefined {
+    let zero: boolean | undefined = true;
+    for (const child of list.namedChildren) {
+      const valueNode = child.type === 'initializer_pair' ? child.childForFieldName('value') : child;
+      if (!valueNode || valueNode.type === 'comment') continue;
+      const value = this.initValue(valueNode);
+      const itemZero =
+        value.kind === 'null' ? true
+        : value.kind === 'integer' ? value.value === 0n
+        : value.kind === 'string' ? value.value.length === 0
+        : value.kind === 'list' ? value.zero
+        : value.kind === 'function' || value.kind === 'addressOf' ? false
+        : undefined;
+      if (itemZero === false) return false;
+      if (itemZero === undefined) zero = undefined;
+    }
+    return zero;
+  }
+
   private initValue(node: Node): InitValue {
     switch (node.type) {
       case 'parenthesized_expression': {
@@ -447,7 +467,7 @@ class FactsBuilder {
       case 'concatenated_string':
         return { kind: 'string', value: stringValue(node) };
       case 'initializer_list':
-        return { kind: 'list' };
+        return { kind: 'list', zero: this.listIsZero(node) };
       case 'null':
         return { kind: 'null' };
       default: {

@@ -52,7 +52,7 @@ export type InitValue =
   | { readonly kind: 'integer'; readonly value: bigint; readonly pointerCast: boolean }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'addressOf'; readonly name: string } // &variable (descriptors: .cfi_stubs = &x)
-  | { readonly kind: 'list' } // nested { ... }
+  | { readonly kind: 'list'; readonly zero: boolean | undefined } // nested { ... }; zero undefined when not evaluable
   | { readonly kind: 'expression'; readonly text: string }; // anything not evaluated
 
 export interface MemberInit {
