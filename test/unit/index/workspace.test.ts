@@ -1,0 +1,73 @@
+// The workspace index over test/fixtures/c, in-thread and with two workers: queries, module
+// identity from Kbuild, include dependents, incremental update and removal.
+
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
+import { fixturesDir } from '../c/helpers';
+import { bundledWorker, wasm } from './helpers';
+
+async function indexFixtures(workers: number): Promise<WorkspaceIndex> {
+  const index = await WorkspaceIndex.create({ wasm, workers, workerScript: workers > 0 ? await bundledWorker() : undefined });
+  const summary = await index.indexFolders([fixturesDir]);
+  expect(summary.cancelled).toBe(false);
+  expect(summary.skipped.map((s) => s.reason)).toEqual([]);
+  return index;
+}
+
+const rel = (f: string): string => path.relative(fixturesDir, f);
+
+describe.each([0, 2])('WorkspaceIndex with %i workers', (workers) => {
+  it('answers map, program, type, descriptor and registration queries', async () => {
+    const index = await indexFixtures(workers);
+    expect(index.maps().map((m) => `${rel(m.file)}:${m.item.name}`)).toEqual([
+      'hid/hid_dev.bpf.c:my_device',
+      'multi/main.bpf.c:dummy',
+      'scx/scx_simple.bpf.c:simple_ops',
+      'shim/src/shim.bpf.c:without_vmlinux',
+      'stage1/tcp_cc_mistakes.bpf.c:broken',
+      'stage1/tcp_cc_mistakes.bpf.c:no_init',
+      'stage1/tcp_cc_mistakes.bpf.c:attr_map',
+      'stage1/tcp_cc_ok.bpf.c:cc_ok',
+    ]);
+    expect(index.maps('tcp_congestion_ops').map((m) => m.item.name)).toEqual(['without_vmlinux', 'broken', 'no_init', 'attr_map', 'cc_ok']);
+    // impl.bpf.c's programs appear in its own facts and, through the include, in main.bpf.c's object.
+    expect(index.programs('test_1').map((p) => [rel(p.file), rel(p.item.location.file)])).toEqual([
+      ['multi/impl.bpf.c', 'multi/impl.bpf.c'],
+      ['multi/main.bpf.c', 'multi/impl.bpf.c'],
+    ]);
+    expect(index.typeDefinitions('my_ops').map((t) => rel(t.file))).toEqual(['module/my_ops.h', 'stage1/my_ops_mod.c']);
+    expect(index.descriptors('my_ops').map((d) => [rel(d.file), d.item.varName, d.module])).toEqual([
+      ['module/my_ops_main.c', 'bpf_my_ops', 'my_ops'],
+      ['stage1/my_ops_mod.c', 'bpf_my_ops', undefined],
+    ]);
+    expect(index.registrations('my_ops')).toHaveLength(4);
+  });
+
+  it('knows modules from Kbuild and dependents from includes', async () => {
+    const index = await indexFixtures(workers);
+    expect(index.moduleOf(path.join(fixturesDir, 'module/my_ops_stubs.c'))).toBe('my_ops');
+    expect(index.moduleOf(path.join(fixturesDir, 'stage1/my_ops_mod.c'))).toBeUndefined();
+    expect(index.dependents(path.join(fixturesDir, 'scx/include/scx/common.bpf.h')).map(rel)).toEqual(['scx/scx_simple.bpf.c']);
+    // my_ops_stubs.c has no prefilter literal, so only the descriptor's file is indexed.
+    expect(index.dependents(path.join(fixturesDir, 'module/my_ops.h')).map(rel)).toEqual(['module/my_ops_main.c']);
+  });
+});
+
+describe('incremental updates', () => {
+  it('re-extracts one file from editor text, then forgets removed files', async () => {
+    const index = await indexFixtures(0);
+    const file = path.join(fixturesDir, 'stage1/tcp_cc_ok.bpf.c');
+    const text = 'SEC(".struct_ops")\nstruct tcp_congestion_ops renamed = { .init = (void *)nothing };\n';
+    const updated = index.updateFile(file, text);
+    expect(updated.facts?.maps.map((m) => m.name)).toEqual(['renamed']);
+    expect(index.maps('tcp_congestion_ops').map((m) => m.item.name)).toContain('renamed');
+    expect(index.programs('cc_init')).toEqual([]);
+
+    const header = path.join(fixturesDir, 'scx/include/scx/common.bpf.h');
+    expect(index.updateFile(header, '#define SCX_OPS_DEFINE(n, ...) int n;\n').dependents.map(rel)).toEqual(['scx/scx_simple.bpf.c']);
+
+    expect(index.removeFile(file)).toEqual([]);
+    expect(index.facts(file)).toBeUndefined();
+  });
+});
