@@ -113,24 +113,10 @@ export enum BtfVarLinkage {
   GlobalExtern = 2,
 }
 
-/** Bytes of kind-specific data that follow struct btf_type (libbpf btf_type_size). */
-export function extraSize(kind: number, vlen: number): number {
-  switch (kind) {
-    case BtfKind.Int:
-    case BtfKind.Var:
-    case BtfKind.DeclTag:
-      return 4;
-    case BtfKind.Array:
-      return 12;
-    case BtfKind.Struct:
-    case BtfKind.Union:
-    case BtfKind.Datasec:
-    case BtfKind.Enum64:
-      return 12 * vlen;
-    case BtfKind.Enum:
-    case BtfKind.FuncProto:
-      return 8 * vlen;
-    default:
-      return 0;
-  }
-}
+/**
+ * u32 words of kind-specific data after struct btf_type (libbpf btf_type_size / 4), as
+ * fixed words plus words per vlen entry, indexed by kind: INT/VAR/DECL_TAG 1, ARRAY 3;
+ * STRUCT/UNION/DATASEC/ENUM64 3 per entry, ENUM/FUNC_PROTO 2 per entry.
+ */
+export const TRAILER_WORDS_FIXED: Readonly<Uint8Array> = new Uint8Array([0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
+export const TRAILER_WORDS_PER_VLEN: Readonly<Uint8Array> = new Uint8Array([0, 0, 0, 0, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3]);

@@ -120,9 +120,9 @@ export function remap(t: BtfType, map: (id: number) => number): NewBtfType {
 }
 
 /**
- * The struct_ops part of a kernel's BTF: every value type bpf_struct_ops_<T>, its T, the stub
- * functions `<T>__<member>` where present (kernel prepare_arg_info, 6.9+), and `struct module`
- * (REG checks need to know it exists); pointees beyond `pointerDepth` (default 1) become FWD.
+ * Roots of the struct_ops part of a kernel's BTF: every value type bpf_struct_ops_<T>, its T,
+ * the stub functions `<T>__<member>` where present (their parameter names carry `__nullable`,
+ * kernel prepare_arg_info, 6.9+), and `struct module` (REG checks need to know it exists).
  */
 export function structOpsRoots(spec: BtfSpec): number[] {
   const roots: number[] = [];
@@ -140,6 +140,7 @@ export function structOpsRoots(spec: BtfSpec): number[] {
   return roots;
 }
 
+/** minimizeBtf of structOpsRoots; structs behind more than `pointerDepth` (default 1) pointers become FWD. */
 export function minimizeStructOps(spec: BtfSpec, options: MinimizeOptions = {}): Uint8Array {
   return minimizeBtf(spec, structOpsRoots(spec), { pointerDepth: 1, ...options });
 }

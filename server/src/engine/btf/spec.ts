@@ -9,7 +9,7 @@
 import { BtfError, atOffset } from './errors';
 import { parseHeader } from './header';
 import {
-  BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_MAX_TYPE, BTF_TYPE_SIZE, BtfKind, kindName,
+  BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_MAX_TYPE, BTF_TYPE_SIZE, BtfKind, TRAILER_WORDS_FIXED, TRAILER_WORDS_PER_VLEN, kindName,
 } from './kinds';
 import { StringTable, hashBytes } from './strings';
 import type { BtfEnumValue, BtfMember, BtfParam, BtfType, BtfVarSecinfo } from './types';
@@ -418,9 +418,6 @@ export class BtfSpec {
   }
 }
 
-/** u32 words of kind-specific data after struct btf_type (extraSize / 4, without a switch). */
-const TRAILER_WORDS_FIXED = new Uint8Array([0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
-const TRAILER_WORDS_PER_VLEN = new Uint8Array([0, 0, 0, 0, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3]);
 /** Kinds whose size_type word is a type id (PTR, TYPEDEF, modifiers, FUNC, FUNC_PROTO's return, VAR, DECL_TAG). */
 const REF_IN_SIZE_TYPE = new Uint8Array([0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0]);
 /** Kinds whose per-vlen records start with a name offset (members, enumerators, params). */
