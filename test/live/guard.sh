@@ -1,6 +1,9 @@
 #!/bin/sh
 # Safety wrapper around the live loader, shared by run.mjs and test/helpers/live.ts.
 #   guard.sh run LOADER OBJ [loader args...]   run one object, then clean up
+#   guard.sh bpftool OBJ                       `bpftool struct_ops register OBJ`, then clean up
+#                                              (bpftool leaves non-link maps registered: the
+#                                              cleanup report then lists what it registered)
 #   guard.sh cleanup                           only clean up
 # Holds an exclusive lock (/run/lock/sot-live.lock) so two live runs never overlap (they would
 # clash on cc names), bounds the loader with timeout(1), and afterwards unregisters every
@@ -25,8 +28,12 @@ if [ "$mode" = run ]; then
 	shift
 	timeout -k 5 30 "$loader" "$@"
 	rc=$?
+elif [ "$mode" = bpftool ]; then
+	timeout -k 5 30 bpftool struct_ops register "$2" 2>&1
+	rc=$?
+	echo "#bpftool-exit $rc"
 elif [ "$mode" != cleanup ]; then
-	echo "usage: $0 run LOADER OBJ [args] | cleanup" >&2
+	echo "usage: $0 run LOADER OBJ [args] | bpftool OBJ | cleanup" >&2
 	exit 2
 fi
 

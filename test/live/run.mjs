@@ -3,13 +3,15 @@
 // object against the running kernel with the system libbpf (loader.c), cleans up anything left
 // registered, and writes test/live/observed.json (ground truth for the simulator).
 //
-// Usage (as root):  node test/live/run.mjs [--filter SUBSTR] [--no-write] [--json]
+// Usage (as root):  node test/live/run.mjs [--filter SUBSTR] [--no-write] [--json] [--no-bpftool]
+// Each object is also registered with `bpftool struct_ops register` (cross-check, field `bpftool`).
 // Needs: /sys/kernel/btf/vmlinux, clang, bpftool, cc, libbpf-dev, libelf-dev, zlib1g-dev.
 //
 // SAFETY: every case object uses map and tcp cc names starting with `sot_`; after every case the
 // runner checks `bpftool struct_ops show` and tcp_available_congestion_control and unregisters any
-// `sot_*` leftover (`bpftool struct_ops unregister name X`), then checks again.
-import { execFileSync, spawnSync } from 'node:child_process';
+// `sot_*` leftover (`bpftool struct_ops unregister id N`, via guard.sh), then checks again.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ const args = process.argv.slice(2);
 const filter = args.includes('--filter') ? args[args.indexOf('--filter') + 1] : undefined;
 const noWrite = args.includes('--no-write') || filter !== undefined;
 const jsonOut = args.includes('--json');
+const noBpftool = args.includes('--no-bpftool');
 
 function sh(cmd, argv, opts = {}) {
   return spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
@@ -75,8 +78,28 @@ export function compileCase(file, header) {
   const obj = join(BUILD, base + '.bpf.o');
   const flags = ['-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', BUILD, '-Wno-unused-value', '-Wno-incompatible-pointer-types'];
   if (!header.build.includes('no-debug')) flags.push('-g');
-  const r = sh('clang', [...flags, '-c', join(CASES, file), '-o', obj]);
-  return { obj, ok: r.status === 0, stderr: r.stderr };
+  return new Promise((resolvePromise) => {
+    const child = spawn('clang', [...flags, '-c', join(CASES, file), '-o', obj], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolvePromise({ obj, ok: code === 0, stderr }));
+  });
+}
+
+/** Compile all cases, a few at a time (clang is the slow part: vmlinux.h is large). */
+async function compileAll(files) {
+  const out = new Map();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const f = files[next++];
+      const t0 = Date.now();
+      const header = parseHeader(readFileSync(join(CASES, f), 'utf8'));
+      out.set(f, { ...(await compileCase(f, header)), ms: Date.now() - t0 });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, cpus().length) }, worker));
+  return out;
 }
 
 const GUARD = join(HERE, 'guard.sh');
@@ -101,6 +124,23 @@ export function parseGuardOutput(stdout) {
 export function cleanupLeftovers() {
   const r = sh(GUARD, ['cleanup']);
   return parseGuardOutput(r.stdout).guard;
+}
+
+/**
+ * Cross-check with bpftool: `bpftool struct_ops register OBJ` under guard.sh. bpftool leaves plain
+ * .struct_ops maps registered, so the guard's cleanup report is exactly what bpftool registered.
+ */
+function runBpftool(obj) {
+  const r = sh(GUARD, ['bpftool', obj]);
+  const lines = (r.stdout || '').split('\n');
+  const exit = Number((lines.find((l) => l.startsWith('#bpftool-exit ')) || '#bpftool-exit -1').split(' ')[1]);
+  const { guard } = parseGuardOutput(r.stdout);
+  return {
+    exit, // 124 = timeout, 128+N = killed by signal N (139 = SIGSEGV)
+    crash: exit === 139 || exit === 134 || exit === 135,
+    output: lines.filter((l) => l && !l.startsWith('#')).filter((l) => !l.startsWith('libbpf: ') || /fail|error|not |cannot|invalid|unsupported|missing|required/i.test(l)).slice(0, 12),
+    registered: (guard.cleaned || []).map((e) => e.replace(/^\d+:/, '')),
+  };
 }
 
 /** The kernel's own words for a failure: the verifier's last message, or a kernel log line (TCP: ...). */
@@ -141,13 +181,20 @@ function expectMatches(expect, o) {
   return o.outcome === 'fail' && o.phase === phase && (err === undefined || o.errno_name === err || String(o.errno) === err);
 }
 
+/** struct_ops types this kernel registers: every `bpf_struct_ops_<T>` value struct in vmlinux BTF. */
+function structOpsTypes() {
+  const r = sh('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux']);
+  const skip = new Set(['arg_info', 'desc', 'common_value', 'value', 'map', 'link']);
+  return [...(r.stdout || '').matchAll(/STRUCT 'bpf_struct_ops_(\w+)'/g)].map((m) => m[1]).filter((t) => !skip.has(t));
+}
+
 function version(cmd, argv, re) {
   const r = sh(cmd, argv);
   const m = re.exec((r.stdout || '') + (r.stderr || ''));
   return m ? m[1] : 'unknown';
 }
 
-function main() {
+async function main() {
   if (process.getuid && process.getuid() !== 0) {
     console.error('run.mjs must run as root (it loads BPF programs)');
     process.exit(2);
@@ -158,12 +205,13 @@ function main() {
   const pre = cleanupLeftovers();
   if (pre.struct_ops.length || pre.tcp_cc.length) console.error('leftovers before run cleaned:', pre);
 
+  const builds = await compileAll(files);
   const results = [];
   for (const file of files) {
     const text = readFileSync(join(CASES, file), 'utf8');
     const header = parseHeader(text);
+    const build = builds.get(file);
     const c0 = Date.now();
-    const build = compileCase(file, header);
     let observed;
     let left = { struct_ops: [], tcp_cc: [] };
     if (!build.ok) {
@@ -171,6 +219,7 @@ function main() {
     } else {
       ({ observed, guard: left } = runCase(loader, build.obj, header));
     }
+    const bpftool = build.ok && !noBpftool ? runBpftool(build.obj) : null;
     const rec = {
       file: `cases/${file}`,
       case: header.case,
@@ -194,15 +243,22 @@ function main() {
       warnings: observed.warnings ?? [],
       kmsg: observed.kmsg ?? [],
       leftovers: left.struct_ops.length || left.tcp_cc.length ? left : null,
-      ms: Date.now() - c0,
+      build_ms: build.ms,
+      run_ms: Date.now() - c0,
       log: trimLog(observed.log),
     };
     if (observed.note) rec.loader_note = observed.note;
+    if (bpftool) {
+      rec.bpftool = bpftool;
+      // the loader attaches like bpftool: same maps registered (bpftool cannot set --sleepable)
+      const attached = rec.maps.filter((m) => m.attached).map((m) => m.name.slice(0, 15)).sort();
+      rec.bpftool_agrees = header.loader.length ? null : JSON.stringify(attached) === JSON.stringify([...bpftool.registered].sort()) && bpftool.crash === rec.crash;
+    }
     results.push(rec);
     if (!jsonOut) {
       const mark = rec.matches_expect === false ? ' !!' : '';
       process.stdout.write(
-        `${file.padEnd(40)} ${(rec.checks.join(',') || '-').padEnd(16)} ${rec.outcome.padEnd(5)} ${String(rec.phase).padEnd(10)} ${rec.errno_name.padEnd(10)} ${rec.crash ? 'CRASH (signal ' + (observed.signal ?? '?') + ') ' : ''}${(rec.kernel_message || rec.first_error || '').slice(0, 110)}${mark}${rec.leftovers ? ' LEFTOVER-CLEANED' : ''}\n`,
+        `${file.padEnd(40)} ${(rec.checks.join(',') || '-').padEnd(16)} ${rec.outcome.padEnd(5)} ${String(rec.phase).padEnd(10)} ${rec.errno_name.padEnd(10)} ${rec.crash ? 'CRASH (signal ' + (observed.signal ?? '?') + ') ' : ''}${(rec.kernel_message || rec.first_error || '').slice(0, 110)}${mark}${rec.bpftool_agrees === false ? ' BPFTOOL-DIFFERS' : ''}${rec.leftovers ? ' LEFTOVER-CLEANED' : ''}\n`,
       );
     }
   }
@@ -215,9 +271,7 @@ function main() {
     clang: version('clang', ['--version'], /clang version ([\w.\-~+]+)/),
     bpftool: version('bpftool', ['version'], /bpftool v([\d.]+)/),
     tcp_available_congestion_control: readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim(),
-    struct_ops_types: ['tcp_congestion_ops', 'bpf_dummy_ops', 'sched_ext_ops', 'Qdisc_ops', 'hid_bpf_ops'].filter((t) =>
-      sh('sh', ['-c', `bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "STRUCT 'bpf_struct_ops_${t}'"`]).status === 0,
-    ),
+    struct_ops_types: structOpsTypes(),
   };
   const summary = {
     cases: results.length,
@@ -226,6 +280,7 @@ function main() {
     crash: results.filter((r) => r.crash).length,
     expect_mismatch: results.filter((r) => r.matches_expect === false).map((r) => r.file),
     leftovers_cleaned: results.filter((r) => r.leftovers).map((r) => r.file),
+    bpftool_differs: results.filter((r) => r.bpftool_agrees === false).map((r) => r.file),
     final_leftovers: post,
     seconds,
   };
@@ -243,4 +298,9 @@ function main() {
   else console.log(`\n${summary.cases} cases: ${summary.ok} ok, ${summary.fail} fail (${summary.crash} crash), ${summary.expect_mismatch.length} differ from header expect, ${seconds.toFixed(1)} s; final leftovers: ${post.struct_ops.length + post.tcp_cc.length}`);
 }
 
-if (resolve(process.argv[1] || '') === fileURLToPath(import.meta.url)) main();
+if (resolve(process.argv[1] || '') === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
