@@ -57,6 +57,13 @@ describe('ELF container', () => {
     expect(Array.isArray(sections) && sections.map((x) => x.name)).toEqual(['', '.text', '.BTF', '.shstrtab']);
   });
 
+  it('parses a module on its distilled .BTF.base (6.11+ modules) without a given base', () => {
+    const elf = makeElf({ is64: true, littleEndian: true, sections: [{ name: '.BTF', data: fixture('testmod.btf') }, { name: '.BTF.base', data: fixture('testmod.base.btf') }] });
+    const s = spec(elf);
+    expect(s.isModule()).toBe(true);
+    expect(s.structOpsValueTypes().map((v) => v.typeName)).toEqual(['testmod_ops']);
+  });
+
   it('reports a missing .BTF section', () => {
     const e = parseElfBtf(makeElf({ is64: true, littleEndian: true, sections: [{ name: '.text', data: new Uint8Array(4) }] }));
     expect(e).toMatchObject({ code: 'no-btf-section' });
