@@ -94,7 +94,7 @@ describe.each([true, false])('preprocess: %s', (mode) => {
         pkts_acked: { kind: 'integer', value: 1n, pointerCast: true },
         key: { kind: 'integer', value: 31n, pointerCast: false },
         name: { kind: 'string', value: 'toolong' },
-        owner: { kind: 'list' },
+        owner: { kind: 'list', zero: false },
         sndbuf_expand: { kind: 'expression', text: 'some_expr + 1' },
       });
     });

@@ -8,7 +8,7 @@ import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { CompileFlagsFinder, noFlags } from './compileFlags';
 import type { Include, ParseProblem } from './facts';
-import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type Origin, type Token } from './macros';
+import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type MacroDefinition, type Origin, type Token } from './macros';
 
 export interface PreprocessorFs {
   /** The file's text, or undefined when it cannot be read (missing, directory, unreadable). */
@@ -29,9 +29,32 @@ export const nodeFs: PreprocessorFs = {
  * What several preprocess runs share: file texts, directive positions of headers, compile flags.
  * The workspace index keeps one and calls `invalidate` when a file changes.
  */
+/** One directive line, parsed once per file text and reused by every run that reads the file. */
+interface DirectiveLine {
+  readonly hash: number;
+  readonly end: number;
+  readonly name: string;
+  readonly nameEnd: number;
+  /** Tokens after the directive name (memoised). */
+  tokens?: Token[];
+  /** The parsed #define (memoised; null when malformed). */
+  define?: MacroDefinition | null;
+}
+
+function parseDirectiveLine(text: string, hash: number): DirectiveLine {
+  const end = directiveEnd(text, hash);
+  const nameStart = skipBlanks(text, hash + 1, end);
+  const nameEnd = nameStart < end ? lexAt(text, nameStart, end).end : nameStart;
+  return { hash, end, name: text.slice(nameStart, nameEnd), nameEnd };
+}
+
+/**
+ * What several preprocess runs share: file texts, parsed directive lines of headers, compile
+ * flags. The workspace index keeps one and calls `invalidate` when a file changes.
+ */
 export class PreprocessorCache {
   private readonly texts = new Map<string, string | undefined>();
-  private readonly directives = new Map<string, { text: string; offsets: number[] }>();
+  private readonly directives = new Map<string, { text: string; lines: DirectiveLine[] }>();
   readonly flags: CompileFlagsFinder;
 
   constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
@@ -45,14 +68,18 @@ export class PreprocessorCache {
     return text;
   }
 
-  /** Offsets of every `#` that starts a directive line in `text` (cached per file and text). */
-  directiveOffsets(file: string, text: string): number[] {
+  /** Every directive line of `text` (cached per file and text). */
+  directiveLines(file: string, text: string): DirectiveLine[] {
     const cached = this.directives.get(file);
-    if (cached && cached.text === text) return cached.offsets;
-    const offsets: number[] = [];
-    for (let i = nextDirectiveLine(text, 0); i >= 0; i = nextDirectiveLine(text, directiveEnd(text, i))) offsets.push(i);
-    this.directives.set(file, { text, offsets });
-    return offsets;
+    if (cached && cached.text === text) return cached.lines;
+    const lines: DirectiveLine[] = [];
+    for (let i = nextDirectiveLine(text, 0); i >= 0; ) {
+      const line = parseDirectiveLine(text, i);
+      lines.push(line);
+      i = nextDirectiveLine(text, line.end);
+    }
+    this.directives.set(file, { text, lines });
+    return lines;
   }
 
   /** Forgets a file's text (it changed or vanished). */
@@ -80,6 +107,12 @@ export interface PreprocessOptions {
   /** Read compile_commands.json / compile_flags.txt / .clangd upward from the file (default true). */
   readonly useCompileFlags?: boolean;
   readonly maxIncludeDepth?: number;
+  /**
+   * Kernel configuration options (`CONFIG_*`) that no macro defines: `enabled` (default) takes them
+   * as set, like an allyesconfig build, so `#ifdef CONFIG_BPF_JIT` code is indexed; `disabled`
+   * treats them as undefined, as cpp would without autoconf.h. Explicit -D/-U still decide.
+   */
+  readonly kernelConfig?: 'enabled' | 'disabled';
   readonly logger?: Logger;
   readonly cache?: PreprocessorCache;
 }
@@ -164,6 +197,7 @@ class Run {
   private readonly lineIndexes = new Map<string, LineIndex>();
   private current: FileState | undefined;
   private lastEmitted: Origin | undefined;
+  private readonly configEnabled: boolean;
 
   constructor(
     private readonly file: string,
@@ -171,6 +205,7 @@ class Run {
     private readonly options: PreprocessOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
+    this.configEnabled = (options.kernelConfig ?? 'enabled') === 'enabled';
     this.cache = options.cache ?? new PreprocessorCache(nodeFs, this.logger);
     const flags = options.useCompileFlags === false ? noFlags : this.cache.flags.flagsFor(file);
     this.includeDirs = [...(options.includeDirs ?? []), ...flags.includeDirs];
@@ -236,7 +271,7 @@ class Run {
       }
       this.writeGap(fs, text.length);
     } else {
-      for (const hash of this.cache.directiveOffsets(file, text)) this.directive(fs, hash);
+      for (const line of this.cache.directiveLines(file, text)) this.directive(fs, line);
     }
     for (const open of fs.cond) {
       this.problem(fs, open.hash, open.hash + 1, 'unterminated conditional directive');
@@ -255,7 +290,7 @@ class Run {
           fs.pos = text.length;
           return undefined;
         }
-        this.directive(fs, hash);
+        this.directive(fs, parseDirectiveLine(text, hash));
         continue;
       }
       const j = skipBlanks(text, fs.pos);
@@ -270,7 +305,7 @@ class Run {
         continue;
       }
       if (c === 35 && fs.atLineStart) {
-        this.directive(fs, j);
+        this.directive(fs, parseDirectiveLine(text, j));
         continue;
       }
       const lexed = lexAt(text, j);
@@ -317,22 +352,20 @@ class Run {
 
   // ---- directives ----
 
-  private directive(fs: FileState, hash: number): void {
+  private directive(fs: FileState, line: DirectiveLine): void {
     const { text } = fs;
-    const end = directiveEnd(text, hash);
+    const { hash, end, name, nameEnd } = line;
     fs.pos = end;
     fs.atLineStart = true;
-    const nameStart = skipBlanks(text, hash + 1, end);
-    const nameEnd = lexAt(text, nameStart, end).end;
-    if (nameStart >= end) return;
-    const name = text.slice(nameStart, nameEnd);
+    if (!name) return;
+    const tokens = (): Token[] => (line.tokens ??= tokenize(text, nameEnd, end, fs.file));
     const active = isActive(fs);
     const top = fs.cond[fs.cond.length - 1];
     switch (name) {
       case 'if':
       case 'ifdef':
       case 'ifndef': {
-        const value = active && this.condition(fs, name, nameEnd, end);
+        const value = active && this.condition(fs, name, tokens(), nameEnd, end);
         fs.cond.push({ active: value, taken: value || !active, parentActive: active, hash });
         return;
       }
@@ -342,7 +375,7 @@ class Run {
         if (!top) return this.problem(fs, hash, end, `#${name} without #if`);
         if (top.taken || !top.parentActive) top.active = false;
         else {
-          top.active = this.condition(fs, name === 'elif' ? 'if' : name.replace('el', ''), nameEnd, end);
+          top.active = this.condition(fs, name === 'elif' ? 'if' : name.replace('el', ''), tokens(), nameEnd, end);
           top.taken = top.active;
         }
         return;
@@ -362,13 +395,13 @@ class Run {
     if (!active) return;
     switch (name) {
       case 'define': {
-        const def = parseDefine(tokenize(text, nameEnd, end, fs.file), fs.file, hash);
-        if (def) this.macros.define(def);
+        if (line.define === undefined) line.define = parseDefine(tokens(), fs.file, hash) ?? null;
+        if (line.define) this.macros.define(line.define);
         return;
       }
       case 'undef': {
-        const tokens = tokenize(text, nameEnd, end, fs.file);
-        if (tokens[0]) this.macros.undefine(tokens[0].text);
+        const first = tokens()[0];
+        if (first) this.macros.undefine(first.text);
         return;
       }
       case 'include':
@@ -387,10 +420,9 @@ class Run {
     }
   }
 
-  private condition(fs: FileState, kind: string, start: number, end: number): boolean {
-    const tokens = tokenize(fs.text, start, end, fs.file);
+  private condition(fs: FileState, kind: string, tokens: readonly Token[], start: number, end: number): boolean {
     if (kind === 'ifdef' || kind === 'ifndef') {
-      const defined = tokens[0] ? this.macros.has(tokens[0].text) : false;
+      const defined = tokens[0] ? this.isDefined(tokens[0].text) : false;
       return kind === 'ifdef' ? defined : !defined;
     }
     const resolvedDefined: Token[] = [];
@@ -403,7 +435,7 @@ class Run {
           name = tokens[i + 2];
           skip = tokens[i + 3]?.text === ')' ? 3 : 2;
         }
-        resolvedDefined.push({ ...t, text: name && this.macros.has(name.text) ? '1' : '0', kind: 'number' });
+        resolvedDefined.push({ ...t, text: name && this.isDefined(name.text) ? '1' : '0', kind: 'number' });
         i += skip;
       } else if (t.text === '__has_include' || t.text === '__has_include_next') {
         const close = tokens.findIndex((x, k) => k > i && x.text === ')');
@@ -416,7 +448,7 @@ class Run {
     }
     const expanded = this.macros.expandList(resolvedDefined, { opaque: new Set() });
     const unknown = new Set<string>();
-    const value = new ConditionEvaluator(expanded, unknown).evaluate();
+    const value = new ConditionEvaluator(expanded, unknown, this.configEnabled).evaluate();
     if (unknown.size > 0 || value === undefined) {
       const where = `${fs.file}:${this.locate(fs.file, start, start).range.start.line + 1}`;
       this.logger.debug(
@@ -426,6 +458,11 @@ class Run {
       );
     }
     return (value ?? 0n) !== 0n;
+  }
+
+  /** Defined as a macro, or a `CONFIG_*` option assumed enabled (see PreprocessOptions.kernelConfig). */
+  private isDefined(name: string): boolean {
+    return this.macros.has(name) || (this.configEnabled && name.startsWith('CONFIG_'));
   }
 
   private include(fs: FileState, hash: number, start: number, end: number, next: boolean): void {
@@ -584,12 +621,16 @@ export function nextDirectiveLine(text: string, pos: number): number {
   return -1;
 }
 
+/** kconfig.h's tests, true for assumed-enabled options when kconfig.h itself is not read. */
+const CONFIG_TESTS = new Set(['IS_ENABLED', 'IS_BUILTIN', 'IS_REACHABLE']);
+
 /** `#if` expressions over bigint (C11 6.10.1); identifiers left after expansion are 0 and reported. */
 class ConditionEvaluator {
   private i = 0;
   constructor(
     private readonly tokens: readonly Token[],
     private readonly unknown: Set<string>,
+    private readonly configEnabled: boolean,
   ) {}
 
   evaluate(): bigint | undefined {
@@ -663,7 +704,8 @@ class ConditionEvaluator {
     }
     if (t.kind === 'char') return BigInt(t.text.replace(/^[LuU8]*'/, '').charCodeAt(0) || 0);
     if (t.kind === 'ident') {
-      if (t.text !== 'true' && t.text !== 'false') this.unknown.add(t.text);
+      const config = this.configEnabled && (t.text.startsWith('CONFIG_') || CONFIG_TESTS.has(t.text));
+      if (t.text !== 'true' && t.text !== 'false' && !config) this.unknown.add(t.text);
       // `__has_attribute(x)` and friends: unknown function-like names evaluate to 0 with their arguments.
       if (this.peek() === '(') {
         let depth = 0;
@@ -673,7 +715,7 @@ class ConditionEvaluator {
           else if (x === ')') depth--;
         } while (depth > 0);
       }
-      return t.text === 'true' ? 1n : 0n;
+      return t.text === 'true' || config ? 1n : 0n;
     }
     throw new Error('token');
   }
@@ -703,7 +745,16 @@ function apply(op: string, a: bigint, b: bigint): bigint {
   }
 }
 
+const numbers = new Map<string, bigint | undefined>();
+
 function parseNumber(text: string): bigint | undefined {
+  if (numbers.has(text)) return numbers.get(text);
+  const value = parseNumberUncached(text);
+  if (numbers.size < 4096) numbers.set(text, value);
+  return value;
+}
+
+function parseNumberUncached(text: string): bigint | undefined {
   const t = text.replace(/[uUlL]+$/, '').replace(/'/g, '');
   try {
     if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^0[bB][01]+$/.test(t)) return BigInt(t);
