@@ -67,6 +67,7 @@ struct map_rec {
 	int detach_err;
 	struct bpf_link *link;
 	unsigned int flags;
+	bool created_logged;
 };
 static struct map_rec g_maps[MAX_MAPS];
 static int g_nmaps;
@@ -357,7 +358,7 @@ static void emit(void)
 		fprintf(f, "{\"name\":");
 		js_str(f, m->name);
 		fprintf(f, ",\"struct_ops\":%s,\"flags\":%u,\"created\":%s,\"tried\":%s,\"attached\":%s,\"errno\":%d,\"errno_name\":",
-			m->struct_ops ? "true" : "false", m->flags, m->fd >= 0 ? "true" : "false",
+			m->struct_ops ? "true" : "false", m->flags, m->fd >= 0 || m->created_logged ? "true" : "false",
 			m->tried ? "true" : "false", m->attached ? "true" : "false", m->err);
 		js_str(f, errno_name(m->err));
 		fprintf(f, ",\"detached\":%s,\"detach_errno\":%d}", m->detached ? "true" : "false", m->detach_err);
@@ -581,8 +582,15 @@ int main(int argc, char **argv)
 
 	int mi = 0;
 	bpf_object__for_each_map(map, obj) {
-		if (mi < g_nmaps)
+		if (mi < g_nmaps) {
 			g_maps[mi].fd = bpf_map__fd(map);
+			/* after a failed load libbpf has closed the fds again: use its log */
+			char pat[256];
+			snprintf(pat, sizeof(pat), "libbpf: map '%s': created successfully", g_maps[mi].name);
+			for (int i = 0; i < g_nlog && !g_maps[mi].created_logged; i++)
+				if (starts_with(g_log[i].text, pat))
+					g_maps[mi].created_logged = true;
+		}
 		mi++;
 	}
 	bpf_object__for_each_program(prog, obj) {
