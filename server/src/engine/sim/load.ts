@@ -2,7 +2,7 @@
 // map's kernel type and matching its members by name (libbpf.c init_kern_struct_ops_maps,
 // bpf_map__init_kern_struct_ops), LIB-09..18.
 
-import type { CMember, InitValue, MemberInit, StructOpsMap } from '../c/facts';
+import type { CMember, MemberInit, StructOpsMap } from '../c/facts';
 import { BtfKind, type BtfSpec } from '../btf';
 import { Errno } from '../common/errno';
 import type { Location } from '../common/location';
@@ -10,7 +10,7 @@ import type { KernelProfile } from '../kernel/profile';
 import { CheckId } from './checks';
 import { essentialName, findKernelOpsType, isLookupError, STRUCT_OPS_VALUE_PREFIX, type KernelOpsType } from './kernelTypes';
 import { localBtfKind, localSize } from './localTypes';
-import { classifyMapSection, findProgram, type BpfObjectInput } from './objectModel';
+import { classifyMapSection, findProgram, isZeroValue, type BpfObjectInput } from './objectModel';
 import { ExtraCheckId, type Finding, type LoaderOptions } from './trace';
 import { atLeast, formatVersion } from './versions';
 
@@ -33,25 +33,6 @@ export interface LoadResult {
   readonly findings: Finding[];
   readonly maps: LoadedMap[];
   readonly failed: boolean;
-}
-
-/** Whether libbpf sees all-zero bytes for this member (libbpf_is_mem_zeroed); undefined when unknown. */
-function isZero(value: InitValue | undefined): boolean | undefined {
-  if (value === undefined) return true;
-  switch (value.kind) {
-    case 'null':
-      return true;
-    case 'integer':
-      return value.value === 0n;
-    case 'string':
-      return value.value.length === 0;
-    case 'function':
-    case 'addressOf':
-      return false;
-    case 'list':
-    case 'expression':
-      return undefined;
-  }
 }
 
 interface LocalMember {
@@ -187,7 +168,7 @@ class MapLoader {
 
   private missingMember(map: StructOpsMap, local: LocalMember, init: MemberInit | undefined, where: Location) {
     const libbpf = this.profile.libbpfVersion;
-    const zero = isZero(init?.value);
+    const zero = isZeroValue(init?.value);
     const message = `struct_ops init_kern ${map.name}: Cannot find member ${local.name} in kernel BTF`;
     if (!atLeast(libbpf, 1, 4)) {
       this.error(CheckId['LIB-12'], Errno.EOPNOTSUPP, message, where,

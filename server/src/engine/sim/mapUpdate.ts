@@ -10,7 +10,7 @@ import type { KernelProfile } from '../kernel/profile';
 import { CheckId } from './checks';
 import { knowledgeFor, type KnowledgeContext, type MemberValue, type OpsSnapshot, type SubsystemKnowledge } from './knowledge';
 import type { LoadedMap } from './load';
-import { classifyProgramSection, findProgram, type BpfObjectInput } from './objectModel';
+import { classifyProgramSection, findProgram, isZeroValue, type BpfObjectInput } from './objectModel';
 import type { Finding } from './trace';
 import { atLeast, formatVersion } from './versions';
 
@@ -35,6 +35,9 @@ function isFunctionPointer(map: LoadedMap, memberType: number): boolean {
   return spec.typeById(spec.skipModsAndTypedefs(pointer.type))?.kind === BtfKind.FuncProto;
 }
 
+/** The member whose string value a subsystem registers under (reg() clash rules). */
+const registeredNameMember: Readonly<Record<string, string>> = { tcp_congestion_ops: 'name', Qdisc_ops: 'id' };
+
 class MapAttacher {
   readonly findings: Finding[] = [];
 
@@ -44,8 +47,24 @@ class MapAttacher {
     private readonly registeredNames: RegisteredNames,
   ) {}
 
+  /** Names registered by maps this loader attached earlier, per type: they stay registered (bpftool goes on). */
+  private readonly registeredHere = new Map<string, Set<string>>();
+
   private context(typeName: string): KnowledgeContext {
-    return { kernel: this.profile.kernelVersion, registeredNames: this.registeredNames(typeName) };
+    const before = this.registeredNames(typeName);
+    const here = this.registeredHere.get(typeName);
+    const registeredNames = before && here ? new Set([...before, ...here]) : (before ?? here);
+    return { kernel: this.profile.kernelVersion, registeredNames };
+  }
+
+  /** After a successful reg(): the name the subsystem now holds (tcp `name`, Qdisc `id`). */
+  private remember(map: LoadedMap): void {
+    const member = registeredNameMember[map.kernel.typeName];
+    const value = member ? map.map.members.find((m) => m.name === member)?.value : undefined;
+    if (value?.kind !== 'string') return;
+    const names = this.registeredHere.get(map.kernel.typeName) ?? new Set<string>();
+    names.add(value.value);
+    this.registeredHere.set(map.kernel.typeName, names);
   }
 
   private fail(check: CheckId, phase: 'map_update' | 'link_create', errno: number, message: string | undefined, at: MemberInit | undefined, map: LoadedMap, explanation: string, rule?: string): void {
@@ -89,13 +108,14 @@ class MapAttacher {
       }
       if (knowledge?.initMember.some((r) => r.member === member.name)) continue;
       if (knowledge?.specialMembers.some((s) => s.member === member.name)) continue;
-      if (value.kind !== 'zero' && value.kind !== 'other') {
+      if (isZeroValue(init?.value) === false) {
         this.fail(CheckId['UPD-08'], 'map_update', Errno.EINVAL, undefined, init, map,
           `\`${map.kernel.typeName}\`'s init_member does not take \`${member.name}\`, and the kernel requires every such non-function member to be zero. Remove it from the initializer.`);
         return;
       }
     }
-    if (knowledge) this.registration(map, knowledge, link);
+    if (knowledge && !this.registration(map, knowledge, link)) return;
+    this.remember(map);
   }
 
   /** True when init_member fails for this member (UPD-07). */
@@ -116,7 +136,8 @@ class MapAttacher {
     return true;
   }
 
-  private registration(map: LoadedMap, knowledge: SubsystemKnowledge, link: boolean): void {
+  /** Runs validate()/reg() rules; false when one fails. */
+  private registration(map: LoadedMap, knowledge: SubsystemKnowledge, link: boolean): boolean {
     const implemented = new Set(map.wired.map((w) => w.member));
     const values = new Map(map.map.members.filter((m) => m.value.kind !== 'function').map((m) => [m.name, memberValue(m.value)]));
     const ops: OpsSnapshot = { implemented, values, link };
@@ -137,8 +158,9 @@ class MapAttacher {
           ? `\`${knowledge.typeName}\`'s validate() rejects the value of \`${map.map.name}\` once every member is set.`
           : `\`${knowledge.typeName}\`'s reg() refuses \`${map.map.name}\`${phase === 'link_create' ? ' when the link is created' : ''}.`,
         rule.source);
-      return;
+      return false;
     }
+    return true;
   }
 }
 

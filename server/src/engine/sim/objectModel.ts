@@ -1,7 +1,7 @@
 // The BPF object a source file compiles to, as libbpf sees it: which sections are struct_ops
 // map sections and program sections under a libbpf version, and which maps and programs exist.
 
-import type { BpfProgram, CFunction, CTypeDefinition, FileFacts, StructOpsMap } from '../c/facts';
+import type { BpfProgram, CFunction, CTypeDefinition, FileFacts, InitValue, StructOpsMap } from '../c/facts';
 import type { MajorMinor } from './versions';
 import { atLeast } from './versions';
 
@@ -60,4 +60,24 @@ export function findFunction(facts: FileFacts, name: string): CFunction | undefi
 
 export function structOpsMaps(facts: FileFacts): readonly StructOpsMap[] {
   return facts.maps.filter((m) => isStructOpsDataSection(m.section));
+}
+
+/** Whether libbpf sees all-zero bytes for a member (libbpf_is_mem_zeroed); undefined when not evaluable. */
+export function isZeroValue(value: InitValue | undefined): boolean | undefined {
+  if (value === undefined) return true;
+  switch (value.kind) {
+    case 'null':
+      return true;
+    case 'integer':
+      return value.value === 0n;
+    case 'string':
+      return value.value.length === 0;
+    case 'list':
+      return value.zero;
+    case 'function':
+    case 'addressOf':
+      return false;
+    case 'expression':
+      return undefined;
+  }
 }
