@@ -84,15 +84,15 @@ interface Target {
 const base = parseBtf(fixture('testmod.base.btf')) as BtfSpec;
 const raw = (opts: ParseOptions = {}) => (b: Uint8Array) => parseBtf(b, opts);
 const targets: Target[] = [
-  { name: 'bundled profile', bytes: () => new Uint8Array(readFileSync(path.join(profilesDir, 'default-vmlinux.btf'))), parse: raw(), elf: false, runs: 120, maxIds: 120 },
-  { name: 'split module on its base', bytes: () => fixture('testmod.btf'), parse: raw({ base }), elf: false, runs: 120, maxIds: 100 },
+  { name: 'bundled profile', bytes: () => new Uint8Array(readFileSync(path.join(profilesDir, 'default-vmlinux.btf'))), parse: raw(), elf: false, runs: 80, maxIds: 100 },
+  { name: 'split module on its base', bytes: () => fixture('testmod.btf'), parse: raw({ base }), elf: false, runs: 80, maxIds: 100 },
   { name: 'split base, then the module on it', bytes: () => fixture('testmod.base.btf'), parse: (b) => {
     const s = parseBtf(b);
     return s instanceof BtfError ? s : parseBtf(fixture('testmod.btf'), { base: s });
   }, elf: false, runs: 80, maxIds: 100 },
-  { name: 'struct_ops.bpf.o (ELF)', bytes: () => fixture('struct_ops.bpf.o'), parse: (b) => parseElfBtf(b), elf: true, runs: 200, maxIds: 100 },
-  { name: 'struct_ops.bpfeb.o (ELF, big endian)', bytes: () => fixture('struct_ops.bpfeb.o'), parse: (b) => parseElfBtf(b), elf: true, runs: 200, maxIds: 100 },
-  { name: 'testmod.ko (ELF, split)', bytes: () => fixture('testmod.ko'), parse: (b) => parseElfBtf(b, { base }), elf: true, runs: 200, maxIds: 100 },
+  { name: 'struct_ops.bpf.o (ELF)', bytes: () => fixture('struct_ops.bpf.o'), parse: (b) => parseElfBtf(b), elf: true, runs: 120, maxIds: 100 },
+  { name: 'struct_ops.bpfeb.o (ELF, big endian)', bytes: () => fixture('struct_ops.bpfeb.o'), parse: (b) => parseElfBtf(b), elf: true, runs: 120, maxIds: 100 },
+  { name: 'testmod.ko (ELF, split)', bytes: () => fixture('testmod.ko'), parse: (b) => parseElfBtf(b, { base }), elf: true, runs: 120, maxIds: 100 },
 ];
 
 function check(t: Target, src: Uint8Array, m: Mutation): void {
