@@ -3,7 +3,8 @@
 //  (a) first load + struct_ops query of a BTF file in a fresh process, timed inside it
 //  (b) warm reload: ours reparses a reused buffer, libbpf btf__parse()s the file again
 //  (c) the whole CLI process (`btf list`) vs the whole C process
-//  (d) memory retained above Node's baseline, as a multiple of the BTF size
+//  (d) memory retained above Node's baseline (JS heap + array buffers after GC; RSS shown too),
+//      as a multiple of the BTF size
 // Prints ratios ours/C with the targets. Usage: node test/bench/btf.mjs [BTF_FILE] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,8 @@ writeFileSync(child, `
 const { readFileSync } = require('node:fs');
 const btf = require(${JSON.stringify(lib)});
 const [mode, file, n] = process.argv.slice(2);
+// A Buffer is a Uint8Array: pass it as is (new Uint8Array(buf) would copy 5 MB).
+const load = () => readFileSync(file);
 // Mirrors btf_bench.c query(): value types, then T's ops members and their arity.
 function query(spec) {
   let found = 0;
@@ -49,11 +52,11 @@ function query(spec) {
 }
 if (mode === 'cold') {
   const t0 = performance.now();
-  const spec = btf.parseBtf(new Uint8Array(readFileSync(file)));
+  const spec = btf.parseBtf(load());
   const ops = query(spec);
   console.log(JSON.stringify({ coldMs: performance.now() - t0, ops }));
 } else if (mode === 'warm') {
-  const bytes = new Uint8Array(readFileSync(file));
+  const bytes = load();
   for (let i = 0; i < 5; i++) query(btf.parseBtf(bytes));
   const times = [];
   for (let i = 0; i < Number(n); i++) {
@@ -66,7 +69,7 @@ if (mode === 'cold') {
 } else if (mode === 'mem') {
   global.gc();
   const before = process.memoryUsage();
-  const spec = btf.parseBtf(new Uint8Array(readFileSync(file)));
+  const spec = btf.parseBtf(load());
   query(spec);
   spec.findByNameKind('sock', btf.BtfKind.Struct);
   global.gc();
@@ -128,7 +131,7 @@ const mem = runJson('node', ['--expose-gc', child, 'mem', file]);
 result.a = { oursMs: median(oursCold), cMs: haveC ? median(cCold) : undefined, target: 0.8 };
 result.b = { oursMs: oursWarm.warmMedianMs, cMs: cWarm?.warmMeanMs, oursMinMs: oursWarm.warmMinMs, cMinMs: cWarm?.warmMinMs, target: 3 };
 result.c = { oursMs: median(oursCli), cMs: haveC ? median(cCli) : undefined, target: 3 };
-result.d = { rssBytes: mem.rss, heapBytes: mem.heap, arrayBufferBytes: mem.arrayBuffers, ratio: mem.rss / size, target: 2.5 };
+result.d = { retainedBytes: mem.heap + mem.arrayBuffers, heapBytes: mem.heap, arrayBufferBytes: mem.arrayBuffers, rssBytes: mem.rss, ratio: (mem.heap + mem.arrayBuffers) / size, rssRatio: mem.rss / size, target: 2.5 };
 for (const k of ['a', 'b', 'c']) if (result[k].cMs) result[k].ratio = result[k].oursMs / result[k].cMs;
 
 if (json) {
@@ -144,5 +147,5 @@ if (json) {
   line('(b) warm reload + query (median)', result.b);
   line('(c) whole process: btf list', result.c);
   const d = result.d;
-  console.log(`${'(d) memory above baseline (RSS)'.padEnd(44)} ${(d.rssBytes / 1e6).toFixed(2)} MB = ${d.ratio.toFixed(2)}x BTF size (target <= ${d.target}x) ${d.ratio <= d.target ? 'ok' : 'MISSED'}; heap ${(d.heapBytes / 1e6).toFixed(2)} MB, array buffers ${(d.arrayBufferBytes / 1e6).toFixed(2)} MB`);
+  console.log(`${'(d) memory retained above baseline'.padEnd(44)} ${(d.retainedBytes / 1e6).toFixed(2)} MB = ${d.ratio.toFixed(2)}x BTF size (target <= ${d.target}x) ${d.ratio <= d.target ? 'ok' : 'MISSED'} (heap ${(d.heapBytes / 1e6).toFixed(2)} MB + array buffers ${(d.arrayBufferBytes / 1e6).toFixed(2)} MB; RSS grew ${(d.rssBytes / 1e6).toFixed(2)} MB = ${d.rssRatio.toFixed(2)}x)`);
 }

@@ -190,7 +190,7 @@ async function minimize(argv: string[], io: CliIo): Promise<number> {
 async function readSpec(file: string, io: CliIo, base?: BtfSpec): Promise<BtfSpec | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await fs.readFile(file));
+    bytes = await fs.readFile(file);
   } catch (e) {
     io.err(`struct-ops btf: cannot read ${file}: ${(e as Error).message}\n`);
     return undefined;

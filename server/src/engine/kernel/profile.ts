@@ -96,10 +96,8 @@ export class BtfFileCache {
       const st = await stat(file);
       const hit = this.entries.get(file);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
-      const buf = await readFile(file);
-      // readFile may hand out a slice of a shared pool; copy small files so the spec owns its bytes.
-      const bytes = buf.byteOffset % 4 === 0 ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(buf);
-      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes, split: new WeakMap() };
+      // A Buffer is a Uint8Array; the parsed spec keeps a view of it, no copy.
+      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes: await readFile(file), split: new WeakMap() };
       this.entries.set(file, entry);
       return entry;
     } catch (e) {
