@@ -1,5 +1,5 @@
 // BtfSpec: one parsed BTF object (vmlinux, a module's split BTF on its base, or a .bpf.o's .BTF).
-// Load = header → strings → one indexing pass that records each type's byte offset and checks
+// Load = header → strings → one indexing pass that records where each type starts and checks
 // bounds, kinds, name offsets and referenced ids → chain-loop check (libbpf btf_parse_hdr,
 // btf_parse_str_sec, btf_parse_type_sec, btf_sanity_check). Types are decoded on first request.
 //
