@@ -2,7 +2,7 @@
 # End-to-end test in a real VS Code (code-server's web workbench, VS Code 1.139.1) driven by
 # playwright-core + Debian chromium, offline. See /work/shared/docs/E2E-VSCODE.md.
 #   bash test/e2e/run.sh
-# Env: E2E_CACHE (tool cache, default /var/tmp/struct-ops-e2e), E2E_VSIX (test this .vsix instead of
+# Env: E2E_CACHE (tool cache, default /var/tmp/struct-ops-e2e), E2E_CHROMIUM (default /usr/bin/chromium), E2E_VSIX (test this .vsix instead of
 #   building one), E2E_KEEP=1 (keep the run dir), E2E_TIMEOUT (seconds for e2e.js, default 300).
 # Exit 0 when every check passes (or "e2e skipped: ..." when chromium cannot be installed), else 1.
 # The last line of output is always "N passed, N failed".
@@ -30,16 +30,34 @@ finish() { # print timings and the closing line; exit code from the counts
 t=$(date +%s)
 bash "$HERE/setup.sh"; rc=$?
 T_SETUP=$(( $(date +%s) - t ))
-if [ $rc = 3 ]; then echo "e2e skipped: chromium cannot be installed (apt-get install chromium failed or not root)"; exit 0; fi
+if [ $rc = 3 ]; then
+  echo "e2e skipped: chromium cannot be installed (apt-get install chromium failed or not root; see above)"
+  echo "0 passed, 0 failed"; exit 0
+fi
 if [ $rc != 0 ]; then pre FAIL "setup" "test/e2e/setup.sh exited $rc"; finish; fi
 N24=$E2E_CACHE/node24/node-v$NODE24_VERSION/bin/node
 CS_ENTRY=$E2E_CACHE/cs/node_modules/code-server/out/node/entry.js
 
 # --- 2. run dir: user data, extensions, workspace copy, screenshots ----------------------------------
 mkdir -p "$E2E_CACHE/runs"
+# Reap what an earlier run.sh that died without its EXIT trap (SIGKILL) left behind: only process
+# groups recorded by a run whose owner ($$ of that run.sh) is gone, and only if the group leader's
+# command line still names that run dir (code-server: --user-data-dir; chromium: its profile in \$RUN/rt).
+for d in "$E2E_CACHE"/runs/run-*; do
+  [ -f "$d/owner.pid" ] || continue
+  kill -0 "$(cat "$d/owner.pid")" 2>/dev/null && continue
+  for f in "$d"/cs.pgid "$d"/ui.pgid "$d"/chromium.pid; do
+    [ -f "$f" ] || continue; g=$(cat "$f")
+    if tr '\0' ' ' < "/proc/$g/cmdline" 2>/dev/null | grep -qF "$d"; then
+      say "reaping process group $g left by $d"; kill -KILL -- "-$g" 2>/dev/null
+    fi
+  done
+  rm -f "$d/owner.pid"
+done
 ls -1dt "$E2E_CACHE"/runs/run-* 2>/dev/null | tail -n +4 | xargs -r rm -rf   # keep the last 3 runs
 RUN=$(mktemp -d "$E2E_CACHE/runs/run-$(date +%H%M%S)-XXXX")
 SHOTS=$REPO/test-results/e2e
+echo $$ > "$RUN/owner.pid"
 rm -rf "$SHOTS"; mkdir -p "$SHOTS" "$RUN/rt" "$RUN/user-data/User" "$RUN/extensions"
 chmod 700 "$RUN/rt"
 cp -r "$HERE/fixtures/workspace" "$RUN/workspace"
@@ -65,6 +83,7 @@ cat > "$RUN/user-data/User/settings.json" <<'JSON'
 JSON
 export XDG_CONFIG_HOME=$RUN/xdg-config XDG_DATA_HOME=$RUN/xdg-data XDG_CACHE_HOME=$RUN/xdg-cache
 export XDG_RUNTIME_DIR=$RUN/rt NODE_DISABLE_COMPILE_CACHE=1
+export TMPDIR=$RUN/rt   # also playwright's chromium profile dir: its command line then names this run
 
 CS_PGID=""; UI_PGID=""
 cleanup() {
@@ -81,7 +100,8 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+trap '' PIPE
 
 # --- 3. build + package the extension from the repo ---------------------------------------------------
 t=$(date +%s)
@@ -126,14 +146,16 @@ setsid "$N24" "$CS_ENTRY" "${CS_ARGS[@]}" --bind-addr "127.0.0.1:$PORT" --auth n
   --disable-update-check --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
   "$RUN/workspace" > "$RUN/code-server.log" 2>&1 < /dev/null &
 CS_PGID=$(ps -o pgid= -p $! | tr -d ' '); [ -n "$CS_PGID" ] || CS_PGID=$!
+echo "$CS_PGID" > "$RUN/cs.pgid"
 say "code-server pid $! pgid $CS_PGID on 127.0.0.1:$PORT (run dir $RUN)"
 
 # --- 6. the Playwright checks (own process group too; hard timeout) -----------------------------------------
 t=$(date +%s)
 export E2E_PORT=$PORT E2E_RUN=$RUN E2E_WORKSPACE=$RUN/workspace E2E_SHOTS=$SHOTS E2E_REPO=$REPO
 export E2E_PLAYWRIGHT=$E2E_CACHE/tools/node_modules/playwright-core
-setsid timeout -k 10 "${E2E_TIMEOUT:-300}" "$N24" "$HERE/e2e.js" < /dev/null &
+setsid timeout -k 10 "${E2E_TIMEOUT:-300}" "$N24" "$HERE/e2e.js" "$RUN" < /dev/null &
 UI_PID=$!; UI_PGID=$(ps -o pgid= -p $UI_PID | tr -d ' '); [ -n "$UI_PGID" ] || UI_PGID=$UI_PID
+echo "$UI_PGID" > "$RUN/ui.pgid"
 wait $UI_PID; rc=$?
 T_UI=$(( $(date +%s) - t ))
 if [ -f "$RUN/summary.env" ]; then . "$RUN/summary.env"; else pre FAIL "e2e.js" "exited $rc without a summary"; fi

@@ -15,15 +15,16 @@ mkdir -p "$E2E_CACHE"
 
 # --- chromium (+ g++/make/python3 for the two native rebuilds) ------------------------------------
 APT_PKGS="chromium g++ make python3"
-if ! dpkg -s $APT_PKGS >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then
+CHROMIUM=${E2E_CHROMIUM:-/usr/bin/chromium}
+if ! dpkg -s $APT_PKGS >/dev/null 2>&1 || [ ! -x "$CHROMIUM" ]; then
   step "apt: installing $APT_PKGS"
   if [ "$(id -u)" != 0 ]; then echo "e2e setup: not root, cannot apt-get install $APT_PKGS"; exit 3; fi
   { apt-get install -y -qq --no-install-recommends $APT_PKGS >/dev/null 2>&1 ||
     { apt-get update -qq && apt-get install -y -qq --no-install-recommends $APT_PKGS >/dev/null; }; } ||
-    { echo "e2e setup: apt-get install $APT_PKGS failed"; [ -x /usr/bin/chromium ] || exit 3; exit 1; }
+    { echo "e2e setup: apt-get install $APT_PKGS failed"; [ -x "$CHROMIUM" ] || exit 3; exit 1; }
 fi
-[ -x /usr/bin/chromium ] || { echo "e2e setup: /usr/bin/chromium missing after install"; exit 3; }
-step "chromium: $(/usr/bin/chromium --version 2>/dev/null | tail -1)"
+[ -x "$CHROMIUM" ] || { echo "e2e setup: $CHROMIUM missing after apt-get install chromium"; exit 3; }
+step "chromium: $("$CHROMIUM" --version 2>/dev/null | tail -1)"
 
 # --- Node 24 (code-server refuses other Node majors) ----------------------------------------------
 N24=$E2E_CACHE/node24/node-v$NODE24_VERSION
