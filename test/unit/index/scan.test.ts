@@ -79,8 +79,8 @@ describe('readCandidate', () => {
   });
 
   it('prefilters on the literals struct_ops facts need', () => {
-    const yes = ['SEC("license")', 'int BPF_STRUCT_OPS(x)', 'struct bpf_struct_ops d;', 'BPF_MAP_TYPE_STRUCT_OPS'];
-    const no = ['int main(void);', 'USEC(1)', 'struct ops x;'];
+    const yes = ['SEC("license")', 'int BPF_STRUCT_OPS(x)', 'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)', 'struct bpf_struct_ops d;', 'register_bpf_struct_ops(&d, t)'];
+    const no = ['int main(void);', 'USEC(1)', 'struct ops x;', 'case BPF_PROG_TYPE_STRUCT_OPS:'];
     expect(yes.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(yes.map(() => true));
     expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
   });
