@@ -33,6 +33,8 @@ export class StructOpsEngine {
   private activeProfile: KernelProfile | undefined;
   private profileProblem: ProfileError | undefined;
   private registered: RegisteredNameTable = builtinRegisteredNames;
+  /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
+  private readonly traces = new WeakMap<FileFacts, { profile: KernelProfile; registered: RegisteredNameTable; trace: ObjectTrace }>();
 
   private constructor(
     private readonly parser: CParser,
@@ -103,7 +105,12 @@ export class StructOpsEngine {
     const profile = this.activeProfile;
     if (!facts || !profile) return undefined;
     const registered = this.registered;
-    return simulateObject(objectInput(facts), profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader);
+    const plain = (loader.sleepable ?? []).length === 0;
+    const cached = plain ? this.traces.get(facts) : undefined;
+    if (cached && cached.profile === profile && cached.registered === registered) return cached.trace;
+    const trace = simulateObject(objectInput(facts), profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader);
+    if (plain) this.traces.set(facts, { profile, registered, trace });
+    return trace;
   }
 
   /** Findings located in `file`, from every object whose simulation reaches it. */

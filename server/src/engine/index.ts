@@ -11,3 +11,4 @@ export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from '
 export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome, type LoaderOptions } from './sim/trace';
 export { describeProfile } from './sim/simulate';
 export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';
+export * from './query';
