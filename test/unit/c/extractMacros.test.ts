@@ -60,6 +60,17 @@ describe('sched_ext (scx_simple)', () => {
   });
 });
 
+describe('BPF_STRUCT_OPS without its header', () => {
+  it('falls back to the known section shape', () => {
+    const text = '#include "bpf_tcp_helpers.h"\nvoid BPF_STRUCT_OPS(cc_cong_avoid, struct sock *sk, __u32 ack)\n{\n}\n__u32 BPF_STRUCT_OPS_SLEEPABLE(cc_init)\n{\n\treturn 0;\n}\n';
+    const f = extractFacts(parser, '/nowhere/progs/cc.c', text, { useCompileFlags: false });
+    expect(f.programs.map((p) => [p.name, p.section, p.declaredWith, span(p.nameLocation), p.params.map((x) => x.text)])).toEqual([
+      ['cc_cong_avoid', 'struct_ops/cc_cong_avoid', 'BPF_STRUCT_OPS', '1:20-1:33', ['struct sock *sk', '__u32 ack']],
+      ['cc_init', 'struct_ops.s/cc_init', 'BPF_STRUCT_OPS_SLEEPABLE', '4:31-4:38', []],
+    ]);
+  });
+});
+
 describe('a .bpf.c that includes another', () => {
   it('owns the included programs, located in their own file', () => {
     const f = facts('multi/main.bpf.c');

@@ -48,7 +48,15 @@ export function identityOrigin(file: string, text: string): TextOrigin {
 }
 
 /** Macros whose first argument names the program and whose other arguments are its parameters. */
-const PROG_MACROS = new Set(['BPF_PROG', 'BPF_PROG2']);
+const PROG_MACROS = new Set(['BPF_PROG', 'BPF_PROG2', 'BPF_STRUCT_OPS', 'BPF_STRUCT_OPS_SLEEPABLE']);
+
+/**
+ * Sections of the struct_ops program macros when no header defined them (e.g. selftests' progs/
+ * built with -I.. that we were not given): libbpf's and sched_ext's definitions are
+ * `SEC("struct_ops/"#name) BPF_PROG(name, args...)`, and `struct_ops.s/` for the sleepable one.
+ * When the header is found, expansion produces the same facts and this fallback is not used.
+ */
+const FALLBACK_SECTIONS: Record<string, string> = { BPF_STRUCT_OPS: 'struct_ops/', BPF_STRUCT_OPS_SLEEPABLE: 'struct_ops.s/' };
 
 const MAX_PROBLEMS = 20;
 
@@ -499,11 +507,13 @@ class FactsBuilder {
       const args = (list?.namedChildren ?? []).filter((c) => c.type === 'parameter_declaration');
       if (args.length === 0) return;
       const params = declared.name === 'BPF_PROG2' ? this.prog2Params(args.slice(1)) : args.slice(1).map((a) => paramOf(a, this.lookup));
+      const name = args[0].text.trim();
+      const fallback = FALLBACK_SECTIONS[declared.name];
       this.programs.push({
-        name: args[0].text.trim(),
+        name,
         nameLocation: this.loc(args[0]),
         location,
-        section: section?.value ?? '',
+        section: section?.value ?? (fallback ? fallback + name : ''),
         sectionLocation: section ? this.origin.locate(section.valueStart, section.valueEnd) : this.loc(args[0]),
         isStatic,
         returnType: fnType.returns,
@@ -547,7 +557,7 @@ class FactsBuilder {
   /** The user macro (e.g. BPF_STRUCT_OPS) that wrote this declarator, else `fallback`. */
   private declaredWith(nameNode: Node, fallback: string): string {
     const macro = this.origin.macroAt?.(nameNode.startIndex);
-    return macro && !PROG_MACROS.has(macro) ? macro : fallback;
+    return macro && macro !== 'BPF_PROG' && macro !== 'BPF_PROG2' ? macro : fallback;
   }
 
   /** BPF_PROG2 takes `type, name` pairs: `BPF_PROG2(x, struct sock *, sk, int, n)`. */
