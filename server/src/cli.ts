@@ -2,13 +2,19 @@
 // server/out/ next to the wasm files; the bundled profile is in resources/profiles/.
 
 import * as path from 'node:path';
+import { runBtfCommand } from './cli/btfCommand';
 import { runCheckCommand } from './cli/checkCommand';
+import { runIndexCommand } from './cli/indexCommand';
+import { runSimulateCommand } from './cli/simulateCommand';
 import { ExitStatus, type CliIo } from './cli/io';
 
 const usage = `usage: struct-ops <command> [options]
 
 commands:
   check [PATH...]     simulate every struct_ops object under PATH and print findings
+  simulate FILE...    print the whole open → load → attach trace of each BPF object
+  index PATH...       print the struct_ops facts found (maps, programs, descriptors, registrations)
+  btf list|show|minimize   struct_ops types in kernel BTF, one type as C, a minimised BTF
 `;
 
 const env = {
@@ -22,6 +28,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check':
       return runCheckCommand(rest, io, env);
+    case 'simulate':
+      return runSimulateCommand(rest, io, env);
+    case 'index':
+      return runIndexCommand(rest, io, { wasmDir: __dirname });
+    case 'btf':
+      return runBtfCommand(rest, io, { profilesDir: env.profilesDir });
     case undefined:
     case '-h':
     case '--help':

@@ -1,43 +1,16 @@
 // `struct-ops check [PATH...]`: indexes files and folders, simulates every object against the
 // kernel profile and prints findings as `file:line:col: severity ID message`, or versioned JSON.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { describeProfile, errnoName, StructOpsEngine, traceFindings, type CParserOptions, type Finding, type Logger, type ObjectTrace } from '../engine';
-import { findCFiles } from '../lsp/workspaceFiles';
+import { describeProfile, errnoName, traceFindings, type Finding, type ObjectTrace } from '../engine';
 import { lastValue, parseArgs } from './args';
+import { engineFromArgs, engineValueFlags, loadPaths, stderrLogger, type CliEnvironment } from './engineSetup';
 import { ExitStatus, type CliIo } from './io';
 
-export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--kernel VER] [--libbpf VER] [--format text|json]`;
+export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--kernel VER] [--libbpf VER] [-I DIR]... [-D NAME[=VALUE]]... [--format text|json]`;
 
 /** Version of the JSON document `check --format json` prints; bump on any incompatible change. */
 export const checkJsonVersion = 1;
-
-export interface CliEnvironment {
-  readonly wasm: CParserOptions;
-  readonly profilesDir: string;
-}
-
-function stderrLogger(io: CliIo, verbose: boolean): Logger {
-  return {
-    error: (m) => io.err(`error: ${m}\n`),
-    warn: (m) => io.err(`warning: ${m}\n`),
-    info: (m) => (verbose ? io.err(`${m}\n`) : undefined),
-    debug: () => undefined,
-  };
-}
-
-async function collectFiles(paths: readonly string[], io: CliIo, logger: Logger): Promise<string[] | string> {
-  const files: string[] = [];
-  for (const p of paths) {
-    const full = path.resolve(io.cwd, p);
-    const stat = await fs.stat(full).catch(() => undefined);
-    if (!stat) return `no such file or folder: ${p}`;
-    if (stat.isDirectory()) files.push(...(await findCFiles(full, (f, reason) => logger.info(`skipping ${f}: ${reason}`))));
-    else files.push(full);
-  }
-  return [...new Set(files)].sort();
-}
 
 function jsonFinding(f: Finding, rel: (file: string) => string) {
   return {
@@ -71,7 +44,7 @@ function compareFindings(a: Finding, b: Finding): number {
 export async function runCheckCommand(argv: readonly string[], io: CliIo, env: CliEnvironment): Promise<number> {
   let args;
   try {
-    args = parseArgs(argv, ['--btf', '--kernel', '--libbpf', '--format'], ['--verbose']);
+    args = parseArgs(argv, [...engineValueFlags, '--format'], ['--verbose']);
   } catch (error) {
     io.err(`struct-ops check: ${(error as Error).message}\n${checkUsage}\n`);
     return ExitStatus.UsageError;
@@ -82,27 +55,16 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
     return ExitStatus.UsageError;
   }
   const logger = stderrLogger(io, args.flags.has('--verbose'));
-  const engine = await StructOpsEngine.create({ wasm: env.wasm, profilesDir: env.profilesDir, logger });
-  const profile = await engine.configureProfile({
-    btf: args.values.get('--btf'),
-    kernelVersion: lastValue(args, '--kernel'),
-    libbpfVersion: lastValue(args, '--libbpf'),
-  });
-  if (!('objects' in profile)) {
-    io.err(`struct-ops check: ${profile.message}\n`);
+  const setup = await engineFromArgs(args, io, env, logger);
+  if (typeof setup === 'string') {
+    io.err(`struct-ops check: ${setup}\n`);
     return ExitStatus.UsageError;
   }
-  const files = await collectFiles(args.positionals.length > 0 ? args.positionals : ['.'], io, logger);
+  const { engine, profile } = setup;
+  const files = await loadPaths(engine, args.positionals.length > 0 ? args.positionals : ['.'], io, logger);
   if (typeof files === 'string') {
     io.err(`struct-ops check: ${files}\n`);
     return ExitStatus.UsageError;
-  }
-  for (const file of files) {
-    try {
-      engine.updateFile(file, await fs.readFile(file, 'utf8'));
-    } catch (error) {
-      logger.warn(`skipping ${file}: ${(error as Error).message}`);
-    }
   }
   const traces = engine.objectFiles().map((f) => engine.simulate(f)).filter((t): t is ObjectTrace => t !== undefined);
   const findings = traces.flatMap(traceFindings).sort(compareFindings);

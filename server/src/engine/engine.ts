@@ -18,6 +18,9 @@ export interface EngineOptions {
   /** Directory of the bundled default kernel profile. */
   readonly profilesDir: string;
   readonly logger: Logger;
+  /** `-I` directories and `-D` definitions for every file, besides what compile databases say. */
+  readonly includeDirs?: readonly string[];
+  readonly defines?: readonly (readonly [string, string])[];
 }
 
 export interface ProfileSettings {
@@ -75,7 +78,11 @@ export class StructOpsEngine {
 
   /** Re-extracts one file's facts from its current text. */
   updateFile(file: string, text: string): FileFacts {
-    const facts = extractFacts(this.parser, file, text);
+    const facts = extractFacts(this.parser, file, text, {
+      logger: this.options.logger,
+      includeDirs: this.options.includeDirs,
+      defines: this.options.defines,
+    });
     this.files.set(file, facts);
     return facts;
   }

@@ -10,5 +10,6 @@ export type * from './c/facts';
 export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from './sim/checks';
 export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome, type LoaderOptions } from './sim/trace';
 export { describeProfile } from './sim/simulate';
+export { formatTrace, outcomeText } from './sim/traceText';
 export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';
 export * from './query';

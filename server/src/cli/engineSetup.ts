@@ -1,0 +1,72 @@
+// What `check` and `simulate` share: the profile flags (--btf, --kernel, --libbpf), -I/-D,
+// creating the engine, and reading the files and folders given on the command line.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { StructOpsEngine, type CParserOptions, type KernelProfile, type Logger } from '../engine';
+import { findCFiles } from '../lsp/workspaceFiles';
+import { lastValue, type ParsedArgs } from './args';
+import type { CliIo } from './io';
+
+export interface CliEnvironment {
+  readonly wasm: CParserOptions;
+  readonly profilesDir: string;
+}
+
+/** Flags every engine-backed subcommand takes. */
+export const engineValueFlags = ['--btf', '--kernel', '--libbpf', '-I', '-D'];
+
+export function stderrLogger(io: CliIo, verbose: boolean): Logger {
+  return {
+    error: (m) => io.err(`error: ${m}\n`),
+    warn: (m) => io.err(`warning: ${m}\n`),
+    info: (m) => (verbose ? io.err(`${m}\n`) : undefined),
+    debug: () => undefined,
+  };
+}
+
+function defines(args: ParsedArgs): [string, string][] {
+  return (args.values.get('-D') ?? []).map((d) => {
+    const eq = d.indexOf('=');
+    return eq < 0 ? [d, '1'] : [d.slice(0, eq), d.slice(eq + 1)];
+  });
+}
+
+/** The engine with its kernel profile loaded, or the message that says why not. */
+export async function engineFromArgs(args: ParsedArgs, io: CliIo, env: CliEnvironment, logger: Logger): Promise<{ engine: StructOpsEngine; profile: KernelProfile } | string> {
+  const engine = await StructOpsEngine.create({
+    wasm: env.wasm,
+    profilesDir: env.profilesDir,
+    logger,
+    includeDirs: (args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d)),
+    defines: defines(args),
+  });
+  const profile = await engine.configureProfile({
+    btf: (args.values.get('--btf') ?? []).map((b) => path.resolve(io.cwd, b)),
+    kernelVersion: lastValue(args, '--kernel'),
+    libbpfVersion: lastValue(args, '--libbpf'),
+  });
+  if (!('objects' in profile)) return profile.message;
+  return { engine, profile };
+}
+
+/** Reads the C files under the given paths into the engine; the message naming a missing path otherwise. */
+export async function loadPaths(engine: StructOpsEngine, paths: readonly string[], io: CliIo, logger: Logger): Promise<string[] | string> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const full = path.resolve(io.cwd, p);
+    const stat = await fs.stat(full).catch(() => undefined);
+    if (!stat) return `no such file or folder: ${p}`;
+    if (stat.isDirectory()) files.push(...(await findCFiles(full, (f, reason) => logger.info(`skipping ${f}: ${reason}`))));
+    else files.push(full);
+  }
+  const unique = [...new Set(files)].sort();
+  for (const file of unique) {
+    try {
+      engine.updateFile(file, await fs.readFile(file, 'utf8'));
+    } catch (error) {
+      logger.warn(`skipping ${file}: ${(error as Error).message}`);
+    }
+  }
+  return unique;
+}
