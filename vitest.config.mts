@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Client modules import `vscode`, which exists only inside VS Code.
-    alias: { vscode: path.resolve(__dirname, 'test/helpers/vscodeModule.ts') },
+    alias: { vscode: path.resolve(import.meta.dirname, 'test/helpers/vscodeModule.ts') },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,0 +1,83 @@
+// One fixture per modelled check: each marks the offending line with
+// `// expect: ID ERRNO | message` (ERRNO `-` when there is none). The simulation of the file must
+// produce exactly those (ID, line, errno, message) tuples. A fixture may set its profile with
+// `// profile: kernel=X libbpf=Y` (default: kernel 6.18, libbpf 1.7).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BtfKind } from '../../server/src/engine/btf';
+import { errnoName, StructOpsEngine, traceFindings } from '../../server/src/engine';
+import { fixturesDir, hasLiveBtf, liveVmlinux, profilesDir, wasm } from '../helpers/paths';
+
+const dir = path.join(fixturesDir, 'checks');
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
+const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+interface Expected {
+  readonly check: string;
+  readonly line: number;
+  readonly errno: string;
+  readonly message: string;
+}
+
+export function expectations(text: string): Expected[] {
+  const out: Expected[] = [];
+  text.split('\n').forEach((line, index) => {
+    const m = /\/\/ expect: (\S+) (\S+) \| (.*)$/.exec(line);
+    if (m) out.push({ check: m[1], line: index + 1, errno: m[2], message: m[3] });
+  });
+  return out;
+}
+
+function profileOf(text: string): { kernel: string; libbpf: string } {
+  const m = /\/\/ profile: kernel=(\S+) libbpf=(\S+)/.exec(text);
+  return m ? { kernel: m[1], libbpf: m[2] } : { kernel: '6.18', libbpf: '1.7' };
+}
+
+describe('check fixtures', () => {
+  const engines = new Map<string, StructOpsEngine>();
+  beforeAll(() => {
+    if (!hasLiveBtf) console.warn('check fixtures: no /sys/kernel/btf/vmlinux, using the bundled profile');
+  });
+
+  async function engineFor(kernel: string, libbpf: string): Promise<StructOpsEngine> {
+    const key = `${kernel}/${libbpf}`;
+    const cached = engines.get(key);
+    if (cached) return cached;
+    const engine = await StructOpsEngine.create({ wasm, profilesDir, logger: silent });
+    const profile = await engine.configureProfile({
+      btf: [hasLiveBtf ? liveVmlinux : path.join(profilesDir, 'default-vmlinux.btf')],
+      kernelVersion: kernel,
+      libbpfVersion: libbpf,
+      registeredNames: { tcp_congestion_ops: ['reno', 'cubic'] },
+    });
+    if (!('objects' in profile)) throw new Error(profile.message);
+    engines.set(key, engine);
+    return engine;
+  }
+
+  it('has fixtures', () => expect(fixtures.length).toBeGreaterThan(10));
+
+  it.each(fixtures)('%s', async (name) => {
+    const file = path.join(dir, name);
+    const text = readFileSync(file, 'utf8');
+    const { kernel, libbpf } = profileOf(text);
+    const engine = await engineFor(kernel, libbpf);
+    engine.updateFile(file, text);
+    const trace = engine.simulate(file);
+    engine.removeFile(file);
+    const got = (trace ? traceFindings(trace) : [])
+      .filter((f) => f.location.file === file)
+      .map((f) => ({ check: f.check, line: f.location.range.start.line + 1, errno: f.errno === undefined ? '-' : errnoName(f.errno), message: f.message }));
+    const vmlinux = engine.profile?.vmlinux?.spec;
+    // `{id:T}` in a message stands for T's type id in the profile's vmlinux BTF.
+    const want = expectations(text).map((e) => ({
+      ...e,
+      message: e.message.replace(/\{id:(\w+)\}/g, (_, name: string) => String(vmlinux?.findByNameKind(name, BtfKind.Struct) ?? '?')),
+    }));
+    expect(want.length, `${name} has no // expect: marker`).toBeGreaterThan(0);
+    const key = (e: Expected) => `${e.line}:${e.check}`;
+    expect([...got].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...want].sort((a, b) => key(a).localeCompare(key(b))));
+  });
+});
