@@ -39,6 +39,15 @@ export interface MacroDefinition {
 
 const PUNCTUATORS = ['%:%:', '...', '<<=', '>>=', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##', '<:', ':>', '<%', '%>', '%:'];
 
+/** Multi-character punctuators by their first character, longest first. */
+const PUNCTUATORS_BY_FIRST = new Map<number, string[]>();
+for (const p of PUNCTUATORS) {
+  const list = PUNCTUATORS_BY_FIRST.get(p.charCodeAt(0)) ?? [];
+  list.push(p);
+  list.sort((a, b) => b.length - a.length);
+  PUNCTUATORS_BY_FIRST.set(p.charCodeAt(0), list);
+}
+
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
 }
@@ -71,8 +80,9 @@ export function lexAt(text: string, i: number, end = text.length): { end: number
     return { end: j, kind: 'number' };
   }
   if (c === 34 || c === 39) return lexQuoted(text, i, end);
-  for (const p of PUNCTUATORS) {
-    if (text.startsWith(p, i)) return { end: i + p.length, kind: 'punct' };
+  const candidates = PUNCTUATORS_BY_FIRST.get(c);
+  if (candidates) {
+    for (const p of candidates) if (text.startsWith(p, i)) return { end: i + p.length, kind: 'punct' };
   }
   return { end: i + 1, kind: c < 128 ? 'punct' : 'other' };
 }
@@ -171,6 +181,11 @@ export class TokenStream {
     return this.stack[this.stack.length - 1];
   }
 
+  /** True while pushed-back or peeked tokens wait to be read. */
+  pending(): boolean {
+    return this.stack.length > 0;
+  }
+
   pushFront(tokens: readonly Token[]): void {
     for (let i = tokens.length - 1; i >= 0; i--) this.stack.push(tokens[i]);
   }
@@ -228,7 +243,8 @@ export class MacroTable {
       if (!open || open.text !== '(') return t;
       const collected = collectArguments(stream, def);
       if (!collected) return t;
-      if (t.origin.exact && !t.origin.macro) hooks.onConsumed?.(t, collected.close);
+      // The arguments may come from the source even when the name came from an expansion.
+      if (collected.close.origin.exact && !collected.close.origin.macro) hooks.onConsumed?.(t, collected.close);
       const hide = hideWith(intersect(t.hide, collected.close.hide), t.text);
       stream.pushFront(this.substitute(def, t, collected.close, collected.args, hide, hooks));
     }

@@ -220,9 +220,9 @@ class Run {
       opaque: OPAQUE_MACROS,
       onConsumed: (first, last) => {
         const fs = this.current;
-        if (!fs || first.origin.file !== fs.file) return;
-        this.writeGap(fs, first.origin.start);
-        fs.consumed = Math.max(fs.consumed, last.origin.file === fs.file ? last.origin.end : first.origin.end);
+        if (!fs) return;
+        if (first.origin.exact && !first.origin.macro && first.origin.file === fs.file) this.writeGap(fs, first.origin.start);
+        if (last.origin.file === fs.file) fs.consumed = Math.max(fs.consumed, last.origin.end);
       },
     };
   }
@@ -265,11 +265,19 @@ class Run {
     this.current = fs;
     if (emit) {
       if (!this.lineIndexes.has(file)) this.lineIndexes.set(file, new LineIndex(text));
+      // Text without macro uses is copied as is; tokens are made only from a macro use until its
+      // expansion (and any invocation it needs from the source) is complete.
       const stream = new TokenStream(() => this.pullSource(fs));
-      for (let t = this.macros.nextExpanded(stream, this.hooks); t; t = this.macros.nextExpanded(stream, this.hooks)) {
-        this.emit(fs, t);
+      while (this.nextMacroUse(fs) >= 0) {
+        this.writeVerbatim(fs, fs.pos);
+        do {
+          const t = this.macros.nextExpanded(stream, this.hooks);
+          if (!t) break;
+          this.emit(fs, t);
+        } while (stream.pending());
       }
-      this.writeGap(fs, text.length);
+      if (isActive(fs)) this.writeVerbatim(fs, text.length);
+      else this.writeGap(fs, text.length);
     } else {
       for (const line of this.cache.directiveLines(file, text)) this.directive(fs, line);
     }
@@ -278,6 +286,64 @@ class Run {
     }
     this.current = saved;
     this.stack.pop();
+  }
+
+  /**
+   * Scans active code from `fs.pos` for the next identifier that names an expandable macro and
+   * leaves `fs.pos` on it (-1 at the end). Directives met on the way are processed; they and
+   * inactive regions are written as blanks, code before them verbatim.
+   */
+  private nextMacroUse(fs: FileState): number {
+    const { text } = fs;
+    const length = text.length;
+    let i = fs.pos;
+    while (i < length) {
+      if (!isActive(fs)) {
+        const hash = nextDirectiveLine(text, i);
+        if (hash < 0) break;
+        this.writeGap(fs, hash);
+        this.directive(fs, parseDirectiveLine(text, hash));
+        this.writeGap(fs, fs.pos);
+        i = fs.pos;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        fs.atLineStart = true;
+        i++;
+      } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+        i++;
+      } else if (c === 47 && (text.charCodeAt(i + 1) === 42 || text.charCodeAt(i + 1) === 47)) {
+        i = skipBlanks(text, i);
+      } else if (c === 92 && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) {
+        i = skipBlanks(text, i);
+      } else if (c === 35 && fs.atLineStart) {
+        this.writeVerbatim(fs, i);
+        this.directive(fs, parseDirectiveLine(text, i));
+        this.writeGap(fs, fs.pos);
+        i = fs.pos;
+      } else {
+        fs.atLineStart = false;
+        const lexed = lexAt(text, i);
+        if (lexed.kind === 'ident') {
+          const name = text.slice(i, lexed.end);
+          if (this.macros.has(name) && !OPAQUE_MACROS.has(name)) {
+            fs.pos = i;
+            return i;
+          }
+        }
+        i = lexed.end;
+      }
+    }
+    fs.pos = length;
+    return -1;
+  }
+
+  /** Copies source text up to `upTo` unchanged (active code without macro uses). */
+  private writeVerbatim(fs: FileState, upTo: number): void {
+    if (upTo <= fs.consumed) return;
+    this.out.add(fs.text.slice(fs.consumed, upTo), fs.file, fs.consumed, upTo, true);
+    fs.consumed = upTo;
   }
 
   /** The next active source token of an emitting file, handling directives on the way. */
