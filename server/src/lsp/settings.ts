@@ -5,11 +5,13 @@
 export interface StructOpsSettings {
   readonly kernel: { readonly btf: readonly string[]; readonly version: string };
   readonly libbpf: { readonly version: string };
+  readonly inlayHints: { readonly enabled: boolean };
 }
 
 export const defaultSettings: StructOpsSettings = {
   kernel: { btf: [], version: '' },
   libbpf: { version: '' },
+  inlayHints: { enabled: false },
 };
 
 /** Flattened `structOps.<key>` → default, as the manifest lists them. */
@@ -17,6 +19,7 @@ export const settingDefaults: Readonly<Record<string, unknown>> = {
   'structOps.kernel.btf': defaultSettings.kernel.btf,
   'structOps.kernel.version': defaultSettings.kernel.version,
   'structOps.libbpf.version': defaultSettings.libbpf.version,
+  'structOps.inlayHints.enabled': defaultSettings.inlayHints.enabled,
 };
 
 function stringList(value: unknown): string[] {
@@ -26,12 +29,13 @@ function stringList(value: unknown): string[] {
 
 /** Reads the `structOps` configuration section, ignoring values of the wrong type. */
 export function parseSettings(section: unknown): StructOpsSettings {
-  const root = (section ?? {}) as { kernel?: { btf?: unknown; version?: unknown }; libbpf?: { version?: unknown } };
+  const root = (section ?? {}) as { kernel?: { btf?: unknown; version?: unknown }; libbpf?: { version?: unknown }; inlayHints?: { enabled?: unknown } };
   return {
     kernel: {
       btf: stringList(root.kernel?.btf),
       version: typeof root.kernel?.version === 'string' ? root.kernel.version : '',
     },
     libbpf: { version: typeof root.libbpf?.version === 'string' ? root.libbpf.version : '' },
+    inlayHints: { enabled: root.inlayHints?.enabled === true },
   };
 }

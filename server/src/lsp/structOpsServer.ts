@@ -17,6 +17,7 @@ import { describeProfile, StructOpsEngine, type CParserOptions, type Logger } fr
 import { explorerChangedNotification, explorerRequest, readyNotification } from '../protocol';
 import { DiagnosticsPublisher } from './diagnosticsProvider';
 import { explorerData } from './explorerProvider';
+import { featureCapabilities, registerLanguageFeatures } from './languageFeaturesProvider';
 import { parseSettings, type StructOpsSettings } from './settings';
 import { findCFiles } from './workspaceFiles';
 
@@ -83,6 +84,7 @@ export class StructOpsServer {
       }),
     );
     connection.onRequest(explorerRequest, () => explorerData(this.engine));
+    registerLanguageFeatures(connection, { engine: this.engine, documents: this.documents, settings: () => this.settings, logger: this.logger });
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
         if (!event.document.uri.startsWith('file:')) return;
@@ -99,7 +101,7 @@ export class StructOpsServer {
     this.folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     if (this.folders.length === 0 && params.rootUri) this.folders = [fileURLToPath(params.rootUri)];
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...featureCapabilities },
       serverInfo: { name: 'struct_ops language server' },
     };
   }

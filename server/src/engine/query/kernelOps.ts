@@ -2,7 +2,7 @@
 // lives (vmlinux or a module's BTF), whether it is registered (bpf_struct_ops_<T> exists), and per
 // member its C prototype, index, offset and the knowledge base's required/unsupported/sleepable rules.
 
-import { BtfKind, formatMember, formatType, type BtfSpec, type BtfStruct } from '../btf';
+import { BtfKind, formatMember, formatType, type BtfFuncProto, type BtfSpec, type BtfStruct } from '../btf';
 import type { BtfObject, KernelProfile } from '../kernel/profile';
 import { essentialName, findKernelOpsType, isLookupError, STRUCT_OPS_VALUE_PREFIX } from '../sim/kernelTypes';
 import { knowledgeFor, type KnowledgeContext, type OpsSnapshot, type SubsystemKnowledge } from '../sim/knowledge';
@@ -70,6 +70,48 @@ function functionProto(spec: BtfSpec, typeId: number) {
   return proto && proto.kind === BtfKind.FuncProto ? proto : undefined;
 }
 
+/**
+ * Where BTF keeps parameter names for a member: func protos of function pointers have none, but the
+ * subsystem's cfi stubs (and default implementations) are BTF FUNCs whose protos do. Exact-name
+ * lookups only: the conventions of the in-tree subsystems, then generic ones.
+ */
+const stubPrefixes: Readonly<Record<string, readonly string[]>> = {
+  tcp_congestion_ops: ['bpf_tcp_ca_', 'tcp_reno_'],
+  bpf_dummy_ops: ['bpf_dummy_'],
+  sched_ext_ops: ['sched_ext_ops__'],
+  Qdisc_ops: ['Qdisc_ops__', 'bpf_qdisc_'],
+  hid_bpf_ops: ['hid_bpf_ops__', '__hid_bpf_'],
+  bpf_testmod_ops: ['bpf_testmod_ops__', 'bpf_testmod_'],
+};
+
+function stubParamNames(spec: BtfSpec, typeName: string, member: string, proto: BtfFuncProto): string[] | undefined {
+  const base = typeName.replace(/_ops$/, '');
+  const prefixes = [...(stubPrefixes[typeName] ?? []), `${typeName}__`, `bpf_${typeName}_`, `bpf_${base}_`, `${base}_`, `__bpf_${base}_`];
+  for (const prefix of prefixes) {
+    for (const id of spec.findAllByNameKind(`${prefix}${member}`, BtfKind.Func)) {
+      const fn = spec.typeById(id);
+      const stub = fn && fn.kind === BtfKind.Func ? spec.typeById(fn.type) : undefined;
+      if (!stub || stub.kind !== BtfKind.FuncProto || stub.params.length !== proto.params.length) continue;
+      const same = stub.params.every((p, i) => spec.skipModsAndTypedefs(p.type) === spec.skipModsAndTypedefs(proto.params[i].type));
+      if (same && stub.params.every((p) => p.name)) return stub.params.map((p) => p.name);
+    }
+  }
+  return undefined;
+}
+
+/** A parameter name from its type when BTF has none: `struct sock *` → `sk`, else `argN`. */
+function guessedName(type: string, index: number): string {
+  if (/^struct sock \*$/.test(type)) return 'sk';
+  return `arg${index}`;
+}
+
+/** `ret (*name)(type a, type b)` from the parts; a pointer type is joined without a space. */
+function prototypeText(name: string, returnType: string, params: readonly KernelParam[]): string {
+  const decl = (type: string, n: string) => (type.endsWith('*') ? `${type}${n}` : `${type} ${n}`);
+  const list = params.length > 0 ? params.map((p) => (p.type.includes('(') ? p.type : decl(p.type, p.name))).join(', ') : 'void';
+  return `${decl(returnType, `(*${name})`)}(${list})`;
+}
+
 /** Members that the subsystem's registration rules require each on their own (probing the rules). */
 function requiredMembers(knowledge: SubsystemKnowledge, functionMembers: readonly string[], ctx: KnowledgeContext): Set<string> {
   const required = new Set<string>();
@@ -102,6 +144,12 @@ export function kernelOpsInfo(profile: KernelProfile, bpfTypeName: string): Kern
   const required = knowledge ? requiredMembers(knowledge, functionMembers, { kernel: profile.kernelVersion }) : new Set<string>();
   const members = type.members.map((m, index): KernelMemberInfo => {
     const proto = functionProto(spec, m.type);
+    const names = proto ? stubParamNames(spec, typeName, m.name, proto) : undefined;
+    const params = proto?.params.map((p, i) => {
+      const type = formatType(spec, p.type);
+      return { name: p.name || names?.[i] || guessedName(type, i), type };
+    });
+    const returnType = proto ? (proto.returnType === 0 ? 'void' : formatType(spec, proto.returnType)) : undefined;
     const sleepableAllowed = knowledge
       ? !knowledge.sleepable.some((rule) => rule.members !== 'all' && !rule.members.includes(m.name))
       : undefined;
@@ -110,10 +158,10 @@ export function kernelOpsInfo(profile: KernelProfile, bpfTypeName: string): Kern
       index,
       byteOffset: Math.floor(m.bitOffset / 8),
       bitOffset: m.bitOffset,
-      prototype: formatMember(spec, where.typeId, index),
+      prototype: params && returnType !== undefined ? prototypeText(m.name, returnType, params) : formatMember(spec, where.typeId, index),
       isFunctionPointer: proto !== undefined,
-      returnType: proto ? (proto.returnType === 0 ? 'void' : formatType(spec, proto.returnType)) : undefined,
-      params: proto ? proto.params.map((p, i) => ({ name: p.name || `arg${i}`, type: formatType(spec, p.type) })) : undefined,
+      returnType,
+      params,
       required: required.has(m.name),
       unsupported: knowledge?.unsupportedMembers.find((u) => u.member === m.name)?.check,
       sleepableAllowed: proto ? sleepableAllowed : undefined,
