@@ -3,7 +3,7 @@
 // phases after it, as the real loader would; every finding of the phases that ran is kept.
 
 import type { KernelProfile } from '../kernel/profile';
-import { simulateLoad } from './load';
+import { simulateLoad, type LoadedMap } from './load';
 import { simulateAttach, type RegisteredNames } from './mapUpdate';
 import type { BpfObjectInput } from './objectModel';
 import { simulateOpen } from './open';
@@ -32,16 +32,27 @@ function outcomeOf(steps: readonly Step[]): SimulationOutcome {
   return { ok: true };
 }
 
+/** What callers add to an object's simulation: workspace module types (sim/register.ts ModuleRegistry). */
+export interface SimulationHooks {
+  /** Steps shown before the object's own, e.g. which workspace modules the profile holds. */
+  readonly preamble?: readonly Step[];
+  /** Extra BPF_MAP_CREATE findings for one map (MAP-09 for an unregistered workspace type). */
+  readonly mapCreate?: (map: LoadedMap) => Finding[];
+  /** Extra BPF_PROG_LOAD findings (PRG-11 for workspace types); `already` holds the generic ones. */
+  readonly progLoad?: (maps: readonly LoadedMap[], already: readonly Finding[]) => Finding[];
+}
+
 /** Simulates open, load and attach of one BPF object against a kernel profile. */
 export function simulateObject(
   input: BpfObjectInput,
   profile: KernelProfile,
   registeredNames: RegisteredNames = () => undefined,
   loader: LoaderOptions = {},
+  hooks: SimulationHooks = {},
 ): ObjectTrace {
   const libbpf = profile.libbpfVersion;
   const open = simulateOpen(input, libbpf);
-  const steps: Step[] = [];
+  const steps: Step[] = [...(hooks.preamble ?? [])];
   const buildFindings = open.findings.filter((f) => f.phase === 'build');
   const openFindings = open.findings.filter((f) => f.phase !== 'build');
   const load = simulateLoad(input, profile, open.maps, loader);
@@ -60,9 +71,13 @@ export function simulateObject(
   }
   for (const map of load.maps) {
     const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd` : '';
-    steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, []));
+    steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, hooks.mapCreate?.(map) ?? []));
   }
-  const progLoad = step('prog_load', 'BPF_PROG_LOAD for every autoloaded program', simulateProgLoad(input, profile, load.maps, loader));
+  if (steps.some((s) => s.phase === 'map_create' && s.outcome === 'failed')) {
+    return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+  }
+  const generic = simulateProgLoad(input, profile, load.maps, loader);
+  const progLoad = step('prog_load', 'BPF_PROG_LOAD for every autoloaded program', [...generic, ...(hooks.progLoad?.(load.maps, generic) ?? [])]);
   steps.push(progLoad);
   if (progLoad.outcome === 'failed') {
     return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
