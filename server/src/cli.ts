@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { runBtfCommand } from './cli/btfCommand';
 import { runCheckCommand } from './cli/checkCommand';
+import { runExplainCommand } from './cli/explainCommand';
 import { runIndexCommand } from './cli/indexCommand';
 import { runSimulateCommand } from './cli/simulateCommand';
 import { ExitStatus, type CliIo } from './cli/io';
@@ -15,12 +16,19 @@ commands:
   simulate FILE...    print the whole open → load → attach trace of each BPF object
   index PATH...       print the struct_ops facts found (maps, programs, descriptors, registrations)
   btf list|show|minimize   struct_ops types in kernel BTF, one type as C, a minimised BTF
+  explain [LOG|-] [PATH...]  check IDs, cause and fix for each struct_ops line of a libbpf/verifier/dmesg log
 `;
 
 const env = {
   wasm: { wasmDir: __dirname },
   profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
 };
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
@@ -34,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return runIndexCommand(rest, io, { wasmDir: __dirname });
     case 'btf':
       return runBtfCommand(rest, io, { profilesDir: env.profilesDir });
+    case 'explain':
+      return runExplainCommand(rest, io, env, readStdin);
     case undefined:
     case '-h':
     case '--help':

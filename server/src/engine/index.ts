@@ -13,3 +13,4 @@ export { describeProfile } from './sim/simulate';
 export { formatTrace, outcomeText } from './sim/traceText';
 export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';
 export * from './query';
+export * from './explain';
