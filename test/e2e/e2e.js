@@ -21,7 +21,8 @@ const { chromium } = require(PLAYWRIGHT);
 // What the fixture workspace (test/e2e/fixtures/workspace) must produce.
 const EXPECT = {
   broken: {
-    file: 'broken_cc.bpf.c',
+    path: 'tcp_cc/broken_cc.bpf.c', // relative to the workspace
+    file: 'broken_cc.bpf.c', // editor tab / quick open name
     map: 'broken_cc',
     description: /fails at load\b/, // full text: struct <type> · .struct_ops · fails at load -EOPNOTSUPP (LIB-12)
     check: 'LIB-12',
@@ -31,7 +32,7 @@ const EXPECT = {
     member: '.ssthresh', // clicking it reveals the program behind it ...
     program: 'broken_ssthresh', // ... in this file
   },
-  good: { file: 'good_cc.bpf.c', map: 'good_cc', description: /·\s*loads\s*$/ },
+  good: { path: 'tcp_cc/good_cc.bpf.c', file: 'good_cc.bpf.c', map: 'good_cc', description: /·\s*loads\s*$/ },
   ext: { publisherName: 'bpf-struct-ops.bpf-struct-ops', container: 'struct_ops', view: 'Maps & Programs', status: 'struct_ops' },
 };
 
@@ -75,11 +76,12 @@ async function openFile(page, name) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
 }
 
-/** Ctrl+G to the first line of the fixture file matching `re` (squiggles render only in the viewport). */
-async function gotoLine(page, file, re) {
-  const lines = fs.readFileSync(path.join(WS, 'tcp_cc', file), 'utf8').split('\n');
-  const n = lines.findIndex((l) => re.test(l)) + 1;
-  assert(n > 0, `no line matching ${re} in ${file}`);
+const fixtureLines = (rel) => fs.readFileSync(path.join(WS, rel), 'utf8').split('\n');
+
+/** Ctrl+G to the first line of the (open) fixture file matching `re` (squiggles render only in the viewport). */
+async function gotoLine(page, rel, re) {
+  const n = fixtureLines(rel).findIndex((l) => re.test(l)) + 1;
+  assert(n > 0, `no line matching ${re} in ${rel}`);
   await page.keyboard.press('Control+G');
   const input = quickInput(page);
   await input.waitFor({ state: 'visible' });
@@ -150,9 +152,12 @@ async function hoverSqiggle(page, mustContain) {
     const hover = page.locator('.monaco-hover:visible').first();
     try {
       await hover.waitFor({ state: 'visible', timeout: 8000 });
-      await page.waitForFunction((sel) => { const h = document.querySelector(sel); return h && h.textContent.length > 0; }, '.monaco-hover', { timeout: 3000 }).catch(() => {});
-      last = oneLine(await hover.innerText());
-      if (mustContain.every((s) => last.includes(s))) return { text: last, index: i, box };
+      const end = Date.now() + 4000; // hover parts render progressively
+      do {
+        last = oneLine(await hover.innerText().catch(() => ''));
+        if (mustContain.every((s) => last.includes(s))) return { text: last, index: i, box };
+        await sleep(200);
+      } while (Date.now() < end);
     } catch { /* next squiggle */ }
     await page.mouse.move(5, 5);
     await sleep(300);
@@ -190,11 +195,11 @@ function waitHttp(url, timeoutMs) {
 
 check('a', 'workbench loads and the extension activates (status bar $(check) struct_ops)', async (page) => {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-  await page.getByRole('treeitem', { name: 'tcp_cc' }).first().waitFor({ timeout: 60000 });
+  await page.getByRole('treeitem', { name: EXPECT.broken.path.split('/')[0] }).first().waitFor({ timeout: 60000 }); // file explorer shows the workspace
   // The status bar item reads "$(sync~spin) struct_ops" while indexing, "$(check) struct_ops" after
   // structOps/ready, "$(error) struct_ops" when the server stopped.
   const item = page.locator('.statusbar-item', { hasText: EXPECT.ext.status });
-  const end = Date.now() + 150000;
+  const end = Date.now() + 210000; // generous: CI machines may be heavily loaded
   for (;;) {
     if (await item.filter({ has: page.locator('.codicon-check') }).count()) break;
     if (await item.filter({ has: page.locator('.codicon-error') }).count()) throw new Error('status bar shows $(error) struct_ops: the language server stopped');
@@ -203,7 +208,7 @@ check('a', 'workbench loads and the extension activates (status bar $(check) str
   }
   const tip = oneLine(await item.first().getAttribute('aria-label').catch(() => ''));
   return `ready after ${((Date.now() - t0) / 1000).toFixed(1)}s${tip ? ` (${tip})` : ''}`;
-}, { timeout: 180000 });
+}, { timeout: 240000 });
 
 check('b', 'struct_ops container: "Maps & Programs" shows broken_cc "fails at load" and good_cc "loads"', async (page) => {
   const pane = await mapsPane(page);
@@ -221,7 +226,7 @@ check('b', 'struct_ops container: "Maps & Programs" shows broken_cc "fails at lo
 
 check('c', `broken file: error squiggle whose hover shows ${EXPECT.broken.check} and "${EXPECT.broken.message}"`, async (page) => {
   await openFile(page, EXPECT.broken.file);
-  const line = await gotoLine(page, EXPECT.broken.file, EXPECT.broken.squiggleLine);
+  const line = await gotoLine(page, EXPECT.broken.path, EXPECT.broken.squiggleLine);
   const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error');
   await squiggle.first().waitFor({ state: 'attached', timeout: 30000 });
   const { text } = await hoverSqiggle(page, [EXPECT.broken.check, EXPECT.broken.message]);
@@ -260,7 +265,7 @@ check('e', `clicking ${EXPECT.broken.map} → ${EXPECT.broken.member} in the exp
   await member.click();
   await page.locator('.tab.active', { hasText: EXPECT.broken.file }).waitFor({ timeout: 30000 });
   // Where did it land? Accept the program's lines (SEC(...) to its closing brace) or the member's own line.
-  const lines = fs.readFileSync(path.join(WS, 'tcp_cc', EXPECT.broken.file), 'utf8').split('\n');
+  const lines = fixtureLines(EXPECT.broken.path);
   const ok = new Set();
   lines.forEach((l, i) => {
     if (l.includes(EXPECT.broken.program)) {
@@ -300,7 +305,7 @@ check('f', 'command palette "Simulate Load" opens a trace for the broken map', a
 
 check('g', `quick fix offered on the ${EXPECT.broken.check} squiggle (Ctrl+.)`, async (page) => {
   await openFile(page, EXPECT.broken.file);
-  await gotoLine(page, EXPECT.broken.file, EXPECT.broken.squiggleLine);
+  await gotoLine(page, EXPECT.broken.path, EXPECT.broken.squiggleLine);
   const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error');
   await squiggle.first().waitFor({ state: 'attached', timeout: 30000 });
   const { box } = await hoverSqiggle(page, [EXPECT.broken.check]);
@@ -320,10 +325,18 @@ check('g', `quick fix offered on the ${EXPECT.broken.check} squiggle (Ctrl+.)`, 
 
 // ---------------------------------------------------------------------------------------------
 
+/** results.json + summary.env (read by run.sh); rewritten after every check so a timeout keeps them. */
+function writeSummary(results) {
+  const n = (v) => results.filter((r) => r.verdict === v).length;
+  fs.writeFileSync(path.join(RUN, 'results.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(RUN, 'summary.env'), `E2E_PASSED=${n('PASS')}\nE2E_FAILED=${n('FAIL')}\n`);
+}
+
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const results = [];
   let browser;
+  let pageRef;
   const dumpLogs = () => {
     try {
       const out = require('child_process').execFileSync('find', [path.join(RUN, 'user-data', 'logs'), '-name', '*.log', '-path', '*exthost*'], { encoding: 'utf8' })
@@ -335,7 +348,7 @@ async function main() {
     } catch (e) { console.log('no extension host logs:', e.message); }
   };
   try {
-    await waitHttp(`http://127.0.0.1:${PORT}/healthz`, 60000);
+    await waitHttp(`http://127.0.0.1:${PORT}/healthz`, 120000);
     log('code-server is up on port', PORT);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -351,7 +364,9 @@ async function main() {
     page.setDefaultTimeout(30000);
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}`);
+    pageRef = page;
+    // generous timeouts: CI machines may be heavily loaded (the workbench is ~10 MB of JS)
+    await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded', timeout: 120000 });
 
     const status = {};
     for (const [i, c] of checks.entries()) {
@@ -372,11 +387,14 @@ async function main() {
       status[c.id] = verdict;
       results.push({ id: c.id, name: c.name, verdict, detail, shot: verdict === 'SKIP' || blocked.length ? undefined : shot });
       log(`${verdict} (${c.id}) ${c.name}${detail ? ' -- ' + detail : ''}`);
+      writeSummary(results);
       if (verdict === 'FAIL' && !blocked.length) await page.keyboard.press('Escape').catch(() => {});
     }
     if (consoleErrors.length) log(`browser console errors: ${consoleErrors.length} (first: ${oneLine(consoleErrors[0]).slice(0, 200)})`);
   } catch (e) {
-    results.push({ id: 'setup', name: 'open the workbench', verdict: 'FAIL', detail: oneLine(e && e.stack || e) });
+    const shot = path.join(SHOTS, '00-setup-FAIL.png');
+    const shotOk = pageRef ? await pageRef.screenshot({ path: shot }).then(() => true, () => false) : false;
+    results.push({ id: 'setup', name: 'open the workbench', verdict: 'FAIL', detail: oneLine(e && e.stack || e), shot: shotOk ? shot : undefined });
     log('FAIL (setup)', e && e.stack || e);
   } finally {
     if (browser) await browser.close().catch(() => {});
@@ -386,8 +404,7 @@ async function main() {
   if (failed) dumpLogs();
   console.log('screenshots:');
   for (const r of results) if (r.shot) console.log(`  ${r.verdict} ${path.relative(process.env.E2E_REPO || '.', r.shot)}`);
-  fs.writeFileSync(path.join(RUN, 'results.json'), JSON.stringify(results, null, 2));
-  fs.writeFileSync(path.join(RUN, 'summary.env'), `E2E_PASSED=${passed}\nE2E_FAILED=${failed}\n`);
+  writeSummary(results);
   console.log(`ui checks: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
