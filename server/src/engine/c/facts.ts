@@ -99,6 +99,62 @@ export interface BpfProgram {
   readonly calls: readonly { readonly name: string; readonly location: Location }[];
   /** True when some `return expr;` exists; false for `return;` only or no return. */
   readonly returnsValue: boolean;
+  /** What the body does with ctx slots and argument pointers (c/programBody.ts); absent when not analysed. */
+  readonly body?: ProgramBody;
+}
+
+/**
+ * A program body's use of its arguments, for the verifier checks that look inside (PRG-16, PRG-19,
+ * PRG-20). `order` is a position in evaluation order, comparable only within one program: a store
+ * counts after its right-hand side. Everything is conservative: a use clang -O2 would drop is left
+ * out, and a shape the extractor does not understand is not recorded (or is `unknown`).
+ */
+export interface ProgramBody {
+  /** ctx slots loaded: BPF_PROG parameters that are used, `ctx[N]`; the first live use of each slot. */
+  readonly ctxReads: readonly CtxRead[];
+  /** Stores into memory reached through an argument pointer. */
+  readonly fieldWrites: readonly FieldWrite[];
+  /** The first live dereference of each pointer argument, with its NULL-check state. */
+  readonly derefs: readonly PointerDeref[];
+}
+
+export interface CtxRead {
+  /** 8-byte ctx slot: the parameter's position for BPF_PROG, N for `ctx[N]`. */
+  readonly slot: number;
+  /** Bytes loaded (8: BPF_PROG's `ctx[i]` and a `u64 *ctx` element). */
+  readonly size: number;
+  readonly via: 'parameter' | 'ctx';
+  readonly location: Location;
+  readonly order: number;
+}
+
+export interface FieldWrite {
+  /** ctx slot of the argument the pointer was loaded from. */
+  readonly slot: number;
+  /** Struct (or union) tag `path` starts in: the C type of the pointer at the write (`tcp_sock`). */
+  readonly struct?: string;
+  /** Members and constant array indices from `struct` to the written object: `['icsk_ack', 'pending']`. */
+  readonly path: readonly (string | number)[];
+  /** Bytes added after `path` (a scalar-pointer cast indexed: `((int *)p)[1]` adds 4). */
+  readonly extraOffset: number;
+  /** Store width in bytes when a cast, scalar pointer or asm template gives it; absent = the field's own size. */
+  readonly size?: number;
+  /**
+   * `member`: a C store through the address of a member (`*(u64 *)&tp->f`), aligned only as the member is,
+   * which clang splits when it is wider; `c`: a naturally aligned C store; `asm`: one BPF store as written.
+   */
+  readonly emit: 'member' | 'c' | 'asm';
+  readonly location: Location;
+  readonly order: number;
+}
+
+export interface PointerDeref {
+  /** ctx slot of the pointer argument. */
+  readonly slot: number;
+  /** `checked`: a NULL test dominates it; `unchecked`: the body never tests the pointer before; `unknown`: cannot tell. */
+  readonly guard: 'checked' | 'unchecked' | 'unknown';
+  readonly location: Location;
+  readonly order: number;
 }
 
 /** A C function definition on the kernel side (init_member, check_member, stubs, module init). */
