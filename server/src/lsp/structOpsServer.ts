@@ -16,6 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeProfile, StructOpsEngine, type CParserOptions, type Logger } from '../engine';
 import { explorerChangedNotification, explorerRequest, readyNotification } from '../protocol';
 import { DiagnosticsPublisher } from './diagnosticsProvider';
+import { registerClientRequests } from './clientRequests';
 import { explorerData } from './explorerProvider';
 import { featureCapabilities, registerLanguageFeatures } from './languageFeaturesProvider';
 import { parseSettings, type StructOpsSettings } from './settings';
@@ -46,6 +47,7 @@ export class StructOpsServer {
   private docsUri: string | undefined;
   private folders: string[] = [];
   private settings: StructOpsSettings | undefined;
+  private indexed = false;
 
   private constructor(
     private readonly connection: Connection,
@@ -84,6 +86,7 @@ export class StructOpsServer {
       }),
     );
     connection.onRequest(explorerRequest, () => explorerData(this.engine));
+    registerClientRequests(connection, { engine: this.engine, folders: () => this.folders, ready: () => this.indexed, logger: this.logger });
     registerLanguageFeatures(connection, { engine: this.engine, documents: this.documents, settings: () => this.settings, logger: this.logger });
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
@@ -148,6 +151,7 @@ export class StructOpsServer {
         count++;
       }
     }
+    this.indexed = true;
     await this.refresh();
     const profile = this.engine.profile;
     void this.connection.sendNotification(readyNotification, { files: count, profile: profile ? describeProfile(profile) : 'none' });
