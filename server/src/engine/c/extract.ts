@@ -26,6 +26,7 @@ import type {
 } from './facts';
 import type { CParser } from './parser';
 import { preprocess, type PreprocessOptions } from './preprocessor';
+import { extractProgramBody } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
 export interface ExtractOptions extends PreprocessOptions {
@@ -59,6 +60,8 @@ const PROG_MACROS = new Set(['BPF_PROG', 'BPF_PROG2', 'BPF_STRUCT_OPS', 'BPF_STR
 const FALLBACK_SECTIONS: Record<string, string> = { BPF_STRUCT_OPS: 'struct_ops/', BPF_STRUCT_OPS_SLEEPABLE: 'struct_ops.s/' };
 
 const MAX_PROBLEMS = 20;
+
+const BODY_NODE_TYPES = ['call_expression', 'return_statement', 'case_statement'];
 
 /**
  * Facts of one file. Never throws for bad input: syntax errors become `problems`, and an internal
@@ -175,7 +178,8 @@ class FactsBuilder {
 
   /** First pass: function names (for `.op = prog`) and enumerator values (for constants). */
   private collectNames(item: Node): void {
-    if (item.type === 'function_definition' || item.type === 'declaration') {
+    const end = item.type === 'function_definition' ? (item.childForFieldName('body')?.startIndex ?? item.endIndex) : item.endIndex;
+    if ((item.type === 'function_definition' || item.type === 'declaration') && this.text.slice(item.startIndex, end).includes('(')) {
       for (const d of item.childrenForFieldName('declarator')) {
         const fn = functionDeclarator(d);
         if (!fn) continue;
@@ -354,6 +358,12 @@ class FactsBuilder {
   // ---- declarations: maps, license, descriptors, stub objects ----
 
   private declaration(node: Node): void {
+    // Most declarations carry nothing for us; decide from the text before asking tree-sitter more.
+    const sectioned = this.sectionCursor < this.sections.length && this.sections[this.sectionCursor].start < node.endIndex;
+    if (!sectioned) {
+      const brace = this.text.indexOf('{', node.startIndex);
+      if (brace < 0 || brace >= node.endIndex || !this.text.slice(node.startIndex, brace).includes('=')) return;
+    }
     const declarators = node.childrenForFieldName('declarator');
     const firstValue = declarators.map((d) => d.childForFieldName('value')).find((v) => v);
     const sections = this.takeSections(firstValue?.startIndex ?? node.endIndex);
@@ -521,6 +531,7 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, declared.name),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
+        body: extractProgramBody(body, { declaredWith: declared.name === 'BPF_PROG2' ? 'macro2' : 'macro', params, locate: (n) => this.loc(n), lookup: this.lookup }),
       });
       return;
     }
@@ -537,6 +548,7 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, 'plain'),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
+        body: extractProgramBody(body, { declaredWith: 'plain', params: fnType.params, locate: (n) => this.loc(n), lookup: this.lookup }),
       });
       return;
     }
@@ -571,18 +583,18 @@ class FactsBuilder {
     return params;
   }
 
+  /** Calls, returns and `case offsetof(...)` labels; one descendantsOfType query, not a node-by-node walk (wasm calls are the cost). */
   private walkBody(body: Node): BodyFacts {
     const facts = emptyBody();
-    const stack: Node[] = [body];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
+    for (const node of body.descendantsOfType(BODY_NODE_TYPES)) {
       switch (node.type) {
         case 'call_expression': {
           const callee = node.childForFieldName('function');
           if (callee?.type === 'identifier') {
-            facts.calls.push({ name: callee.text, location: this.loc(callee) });
-            if (callee.text === 'register_bpf_struct_ops' || callee.text === '__register_bpf_struct_ops') {
-              const registration = this.registration(node, callee.text);
+            const name = callee.text;
+            facts.calls.push({ name, location: this.loc(callee) });
+            if (name === 'register_bpf_struct_ops' || name === '__register_bpf_struct_ops') {
+              const registration = this.registration(node, name);
               if (registration) facts.registrations.push(registration);
             }
           }
@@ -590,7 +602,7 @@ class FactsBuilder {
         }
         case 'return_statement': {
           const value = node.namedChild(0);
-          if (value) {
+          if (value && value.type !== 'comment') {
             facts.returnsValue = true;
             const v = evalConst(value, this.lookup);
             if (v !== undefined && !facts.returnConstants.includes(v)) facts.returnConstants.push(v);
@@ -608,10 +620,6 @@ class FactsBuilder {
         }
         default:
           break;
-      }
-      for (let i = node.namedChildCount - 1; i >= 0; i--) {
-        const child = node.namedChild(i);
-        if (child) stack.push(child);
       }
     }
     return facts;

@@ -297,14 +297,16 @@ class Run {
     const { text } = fs;
     const length = text.length;
     let i = fs.pos;
+    let active = isActive(fs);
     while (i < length) {
-      if (!isActive(fs)) {
+      if (!active) {
         const hash = nextDirectiveLine(text, i);
         if (hash < 0) break;
         this.writeGap(fs, hash);
         this.directive(fs, parseDirectiveLine(text, hash));
         this.writeGap(fs, fs.pos);
         i = fs.pos;
+        active = isActive(fs);
         continue;
       }
       const c = text.charCodeAt(i);
@@ -322,17 +324,25 @@ class Run {
         this.directive(fs, parseDirectiveLine(text, i));
         this.writeGap(fs, fs.pos);
         i = fs.pos;
+        active = isActive(fs);
+      } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+        fs.atLineStart = false;
+        let j = i + 1;
+        for (let d = text.charCodeAt(j); (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 95 || (d >= 48 && d <= 57); d = text.charCodeAt(++j));
+        const q = text.charCodeAt(j);
+        if (q === 34 || q === 39) {
+          i = lexAt(text, i).end; // an encoding prefix: L"..."
+          continue;
+        }
+        const name = text.slice(i, j);
+        if (this.macros.has(name) && !OPAQUE_MACROS.has(name)) {
+          fs.pos = i;
+          return i;
+        }
+        i = j;
       } else {
         fs.atLineStart = false;
-        const lexed = lexAt(text, i);
-        if (lexed.kind === 'ident') {
-          const name = text.slice(i, lexed.end);
-          if (this.macros.has(name) && !OPAQUE_MACROS.has(name)) {
-            fs.pos = i;
-            return i;
-          }
-        }
-        i = lexed.end;
+        i = c === 34 || c === 39 || (c >= 48 && c <= 57) || c === 46 ? lexAt(text, i).end : i + 1;
       }
     }
     fs.pos = length;
