@@ -185,6 +185,16 @@ describe('malformed input', () => {
     expect(view(b).getUint32(e.offset as number, true)).toBe(99999);
   });
 
+  it('checks ARRAY element and index ids', () => {
+    const arr = (elemType: number, indexType: number) => build([
+      { kind: BtfKind.Int, name: 'int', size: 4, signed: true, char: false, bool: false, bits: 32, bitOffset: 0 },
+      { kind: BtfKind.Array, name: '', elemType, indexType, nelems: 1000 },
+    ]);
+    expect(err(arr(7, 1)).message).toMatch(/^type \[2\]: element: bad type ID 7/);
+    expect(err(arr(1, 9)).message).toMatch(/^type \[2\]: index: bad type ID 9/);
+    expect(parseBtf(arr(1, 1))).toBeInstanceOf(BtfSpec);
+  });
+
   it('rejects unknown kinds, reserved bits, bad names and vlen overruns', () => {
     const kindErr = err(patchTypeWord(sample, 1, (25 << 24) >>> 0));
     expect(kindErr).toMatchObject({ code: 'bad-kind', typeId: 1, offset: 28 });

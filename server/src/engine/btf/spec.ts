@@ -422,12 +422,17 @@ export class BtfSpec {
 const REF_IN_SIZE_TYPE = new Uint8Array([0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0]);
 /** Kinds whose per-vlen records start with a name offset (members, enumerators, params). */
 const MEMBER_NAMED = new Uint8Array([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
-/** Word of each per-vlen record holding a type id: member/param type, DATASEC var; NO_SLOT for enumerators. */
+/** Word of each record holding a type id: member/param type, DATASEC var, ARRAY ids; NO_SLOT for enumerators. */
 const NO_SLOT = 7;
-const MEMBER_REF_SLOT = new Uint8Array([7, 7, 7, 7, 1, 1, 7, 7, 7, 7, 7, 7, 7, 1, 7, 0, 7, 7, 7, 7]);
+const MEMBER_REF_SLOT = new Uint8Array([7, 7, 7, 0, 1, 1, 7, 7, 7, 7, 7, 7, 7, 1, 7, 0, 7, 7, 7, 7]);
+/** Records after struct btf_type: stride in words, fixed count, and whether vlen adds to it. */
+const RECORD_STRIDE = new Uint8Array([0, 0, 0, 1, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3]);
+const RECORD_FIXED = new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+const RECORD_VLEN_MASK = new Uint32Array([0, 0, 0, 0, 0xffff, 0xffff, 0xffff, 0, 0, 0, 0, 0, 0, 0xffff, 0, 0xffff, 0, 0, 0, 0xffff]);
 /** Kinds that continue a pointer/modifier/typedef/array chain, where loops are possible. */
 const CHAIN_KIND = new Uint8Array([0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
-const KIND_ARRAY = 3;
+/** Word (from struct btf_type) of the next type in a chain: size_type, or ARRAY's element type. */
+const CHAIN_NEXT_WORD = new Uint8Array([2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 /** BTF_INFO_ENC(BTF_KIND_STRUCT, 0, 2) under the kind|vlen mask 0x1f00ffff. */
 const STRUCT_VLEN2 = (4 << 24) | 2;
 const KIND_MAX = 19;
@@ -480,23 +485,21 @@ function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets:
       scan[1] = n;
       return -1;
     }
-    // Table-driven rather than a switch over kinds: every path gets type feedback within the
-    // first few types, so on-stack replacement does not bail out on a rare kind.
+    // Table-driven rather than a switch over kinds: every access site gets type feedback within
+    // the first few types, so on-stack replacement does not bail out on a rare kind (an ARRAY
+    // is one record of stride 1 and two type ids; members are vlen records of stride 2 or 3).
     if (REF_IN_SIZE_TYPE[kind] === 1 && words[w + 2] > maxRef) maxRef = words[w + 2];
-    if (kind === KIND_ARRAY) {
-      if (words[p] > maxRef) maxRef = words[p];
-      if (words[p + 1] > maxRef) maxRef = words[p + 1];
-    }
-    const stride = TRAILER_WORDS_PER_VLEN[kind];
+    const stride = RECORD_STRIDE[kind];
     if (stride !== 0) {
       const named = MEMBER_NAMED[kind] === 1;
       const refSlot = MEMBER_REF_SLOT[kind];
-      for (let q = p; q < next; q += stride) {
+      const recEnd = p + stride * (RECORD_FIXED[kind] + (info & RECORD_VLEN_MASK[kind]));
+      for (let q = p; q < recEnd; q += stride) {
         if (named && words[q] > maxName) maxName = words[q];
         if (refSlot !== NO_SLOT && words[q + refSlot] > maxRef) maxRef = words[q + refSlot];
       }
     }
-    if (CHAIN_KIND[kind] === 1 && (kind === KIND_ARRAY ? words[p] : words[w + 2]) >= startId + n) forward.push(n);
+    if (CHAIN_KIND[kind] === 1 && words[w + CHAIN_NEXT_WORD[kind]] >= startId + n) forward.push(n);
     if ((info & 0x1f00ffff) === STRUCT_VLEN2) pairs.push(n);
     offsets[n++] = w;
     w = next;
