@@ -29,10 +29,12 @@ const EXPECT = {
     message: 'Cannot find member',
     squiggleText: 'cong_limit', // the squiggle sits on `.cong_limit = ...` (the map's initialiser)
     squiggleLine: /^\s*\.cong_limit\s*=/,
+    mapLine: /^SEC\("\.struct_ops"\)/, // the code lens sits above the map definition
+    lens: /fails at load\b.*LIB-12/, // code lens text: ✗ fails at load: -EOPNOTSUPP (LIB-12) on <profile>
     member: '.ssthresh', // clicking it reveals the program behind it ...
     program: 'broken_ssthresh', // ... in this file
   },
-  good: { path: 'tcp_cc/good_cc.bpf.c', file: 'good_cc.bpf.c', map: 'good_cc', description: /·\s*loads\s*$/ },
+  good: { path: 'tcp_cc/good_cc.bpf.c', file: 'good_cc.bpf.c', map: 'good_cc', description: /·\s*loads\s*$/, mapLine: /^SEC\("\.struct_ops"\)/, lens: /loads\b/ },
   ext: { publisherName: 'bpf-struct-ops.bpf-struct-ops', container: 'struct_ops', view: 'Maps & Programs', status: 'struct_ops' },
 };
 
@@ -89,6 +91,24 @@ async function gotoLine(page, rel, re) {
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
   return n;
+}
+
+/** The code lens texts rendered in the active editor's viewport. */
+async function codeLensTexts(page) {
+  return (await page.locator('.editor-instance .monaco-editor .codelens-decoration').allInnerTexts()).map(oneLine);
+}
+
+/** Wait until a code lens in the viewport matches `re`; returns its text. */
+async function waitCodeLens(page, re, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  let texts = [];
+  do {
+    texts = await codeLensTexts(page);
+    const hit = texts.find((t) => re.test(t));
+    if (hit) return hit;
+    await sleep(250);
+  } while (Date.now() < end);
+  throw new Error(`no code lens matches ${re} (lenses: ${JSON.stringify(texts)})`);
 }
 
 function structOpsTab(page) {
@@ -234,6 +254,17 @@ check('c', `broken file: error squiggle whose hover shows ${EXPECT.broken.check}
   return `line ${line}: squiggles=${await squiggle.count()} hover=${JSON.stringify(text.slice(0, 200))}`;
 }, { needs: ['a'] });
 
+check('c2', 'code lens above each map: broken_cc "fails at load ... (LIB-12)", good_cc "loads"', async (page) => {
+  await openFile(page, EXPECT.broken.file);
+  await gotoLine(page, EXPECT.broken.path, EXPECT.broken.mapLine);
+  const broken = await waitCodeLens(page, EXPECT.broken.lens);
+  await openFile(page, EXPECT.good.file);
+  await gotoLine(page, EXPECT.good.path, EXPECT.good.mapLine);
+  const good = await waitCodeLens(page, EXPECT.good.lens);
+  await sleep(300);
+  return `${EXPECT.broken.file}: ${JSON.stringify(broken)} | ${EXPECT.good.file}: ${JSON.stringify(good)}`;
+}, { needs: ['a'] });
+
 check('d', `Problems panel lists the ${EXPECT.broken.check} error for ${EXPECT.broken.file}`, async (page) => {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Focus Problems');
@@ -283,24 +314,42 @@ check('e', `clicking ${EXPECT.broken.map} → ${EXPECT.broken.member} in the exp
 
 // --- features that have not landed yet: SKIP until the manifest / server offers them ------------
 
-check('f', 'command palette "Simulate Load" opens a trace for the broken map', async (page) => {
+check('f', 'simulation trace for the broken map opens (palette "Simulate/Trace" command, else its code lens)', async (page) => {
   const manifest = installedManifest();
-  const cmd = (manifest?.contributes?.commands || []).find((c) => /simulate/i.test(c.title));
-  if (!cmd) throw skip('no "Simulate ..." command in the manifest yet');
+  const cmd = (manifest?.contributes?.commands || []).find((c) => /simulat|trace/i.test(c.title));
   await openFile(page, EXPECT.broken.file);
+  await gotoLine(page, EXPECT.broken.path, EXPECT.broken.mapLine);
   const tabsBefore = await page.locator('.tab').count();
-  await runCommand(page, `${cmd.category ? cmd.category + ': ' : ''}${cmd.title}`);
-  // a trace opens as a new editor (text document or webview); it should mention the failing member
+  let how;
+  if (cmd) {
+    how = `palette "${cmd.category ? cmd.category + ': ' : ''}${cmd.title}"`;
+    await runCommand(page, `${cmd.category ? cmd.category + ': ' : ''}${cmd.title}`);
+  } else {
+    await waitCodeLens(page, EXPECT.broken.lens);
+    const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration a', { hasText: EXPECT.broken.lens }).first();
+    how = `code lens ${JSON.stringify(oneLine(await lens.innerText()))}`;
+    await lens.click();
+  }
+  // a trace opens as a new editor (text document or webview) that mentions the failing member;
+  // "command ... not found" = the client does not implement the lens command yet
+  const notFound = page.locator('.notifications-toasts .notification-toast', { hasText: /command .* not found/i });
   const end = Date.now() + 30000;
-  while (Date.now() < end && (await page.locator('.tab').count()) <= tabsBefore) await sleep(250);
+  while (Date.now() < end && (await page.locator('.tab').count()) <= tabsBefore) {
+    if (await notFound.count()) {
+      const text = oneLine(await notFound.first().innerText());
+      await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});
+      throw skip(`${how}: ${text.slice(0, 120)} (client side not landed yet)`);
+    }
+    await sleep(250);
+  }
   const active = oneLine(await page.locator('.tab.active').innerText().catch(() => ''));
-  assert(!active.includes(EXPECT.broken.file), `no new editor opened (active tab: ${JSON.stringify(active)})`);
-  await sleep(800);
+  assert((await page.locator('.tab').count()) > tabsBefore, `${how}: no new editor opened (active tab: ${JSON.stringify(active)})`);
+  await sleep(1000);
   const body = oneLine(await page.locator('.editor-instance').first().innerText().catch(() => ''));
-  const frames = await Promise.all(page.frames().map((f) => f.locator('body').innerText().catch(() => '')));
+  const frames = await Promise.all(page.frames().map((fr) => fr.locator('body').innerText().catch(() => '')));
   const text = body + ' ' + frames.join(' ');
-  assert(text.includes(EXPECT.broken.squiggleText) || text.includes(EXPECT.broken.check), `trace "${active}" does not mention ${EXPECT.broken.squiggleText}/${EXPECT.broken.check}`);
-  return `command ${cmd.command} opened ${JSON.stringify(active)}`;
+  assert(text.includes(EXPECT.broken.squiggleText) || text.includes(EXPECT.broken.check), `trace ${JSON.stringify(active)} does not mention ${EXPECT.broken.squiggleText}/${EXPECT.broken.check}`);
+  return `${how} opened ${JSON.stringify(active)}`;
 }, { needs: ['c'] });
 
 check('g', `quick fix offered on the ${EXPECT.broken.check} squiggle (Ctrl+.)`, async (page) => {
