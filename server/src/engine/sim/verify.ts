@@ -100,7 +100,30 @@ class ProgramVerifier {
         { related });
       return;
     }
+    if (this.globalVoidCallee(program, related)) return;
     if (knowledge) this.helpers(program, knowledge, member, related);
+  }
+
+  /**
+   * A called global (non-static, non-inlined) function is verified on its own and must return a
+   * scalar; a void one fails the caller (observed on 6.18, verifier.c btf_check_subprog_call).
+   */
+  private globalVoidCallee(program: BpfProgram, related: Finding['related']): boolean {
+    const globals = this.input.facts.functions.filter((f) => !f.isStatic && !this.input.facts.programs.some((p) => p.name === f.name));
+    for (const call of program.calls) {
+      const index = globals.findIndex((f) => f.name === call.name);
+      const callee = globals[index];
+      if (!callee || callee.returnType.kind !== 'named' || callee.returnType.name !== 'void') continue;
+      this.findings.push({
+        check: CheckId['PRG-17'], severity: 'error', phase: 'prog_load', errno: Errno.EINVAL,
+        message: `Global function ${callee.name}() doesn't return scalar. Only those are supported.`,
+        channel: 'verifier', location: call.location,
+        related: [...related, { location: callee.nameLocation, message: `\`${callee.name}\` is a global void function` }],
+        explanation: `\`${callee.name}\` is global, so the verifier checks it as a separate subprogram, and a global subprogram must return a scalar; the call then fails with "Caller passes invalid args into func#${index + 1} ('${callee.name}')". Make it \`static\` or return an int.`,
+      });
+      return true;
+    }
+    return false;
   }
 
   private unsupported(program: BpfProgram, knowledge: SubsystemKnowledge, member: string, kernelType: string, related: Finding['related']): boolean {
