@@ -72,7 +72,7 @@ function programItems(source: SourceView, member: string, range: Range): Complet
     });
 }
 
-function memberItems(ctx: FeatureContext, source: SourceView, map: StructOpsMap, typed: string, range: Range): CompletionItem[] {
+function memberItems(ctx: FeatureContext, map: StructOpsMap, typed: string, range: Range): CompletionItem[] {
   const info = kernelInfo(ctx, map.typeName);
   if (!info) return [];
   const set = new Set(map.members.map((m) => m.name));
@@ -107,7 +107,7 @@ export function completion(ctx: FeatureContext, params: CompletionParams): Compl
   const designator = /(?:^|[{,])\s*(\.?)([A-Za-z_]\w*)?$/.exec(linePrefix);
   if (designator) {
     const typed = designator[2] ?? '';
-    return { isIncomplete: false, items: memberItems(ctx, source, map, typed, rangeBack(source, offset, designator[1].length + typed.length)) };
+    return { isIncomplete: false, items: memberItems(ctx, map, typed, rangeBack(source, offset, designator[1].length + typed.length)) };
   }
   return null;
 }
