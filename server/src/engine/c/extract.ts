@@ -136,7 +136,8 @@ class FactsBuilder {
     for (const item of items) this.collectNames(item);
     for (const item of items) {
       this.visit(item);
-      this.lastTopEnd = item.endIndex;
+      // A comment between SEC(...) and its declaration must not orphan the section note.
+      if (item.type !== 'comment') this.lastTopEnd = item.endIndex;
     }
     if (root.hasError) this.collectProblems(root);
   }
