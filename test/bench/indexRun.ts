@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       reindexMedianMs: times[Math.floor(times.length / 2)],
       reindexFirstMs: times[0],
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      // All threads of this process (workers included), for a load-independent comparison.
+      cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000,
     }),
   );
 }

@@ -7,7 +7,11 @@ import * as path from 'node:path';
 import type { Logger } from '../common/logger';
 import { isKbuildFile } from '../c/kbuild';
 
-export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
+/** Larger C files are generated tables (e.g. amdgpu's register headers), never struct_ops code. */
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+/** Most sources fit the first read; only files that fill it are stat'ed for their size. */
+const FIRST_READ = 64 * 1024;
 
 /**
  * Literals one of which every file with struct_ops facts contains: `SEC("` (every libbpf program
@@ -25,7 +29,8 @@ const KBUILD_LITERALS = [Buffer.from('obj-')];
 export type CandidateKind = 'c' | 'kbuild';
 
 export function candidateKind(file: string): CandidateKind | undefined {
-  if (/\.(c|h)$/.test(file)) return 'c';
+  const n = file.length;
+  if (n > 2 && file.charCodeAt(n - 2) === 46 && (file.charCodeAt(n - 1) === 99 || file.charCodeAt(n - 1) === 104)) return 'c';
   return isKbuildFile(file) ? 'kbuild' : undefined;
 }
 
@@ -57,7 +62,12 @@ export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAU
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-    for (let n = 1; n > 0 && length < buffer.length; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, length);
+    length = fs.readSync(fd, buffer, 0, Math.min(FIRST_READ, buffer.length), 0);
+    if (length === FIRST_READ) {
+      const size = fs.fstatSync(fd).size;
+      if (size > maxSize) return { kind: 'skipped', reason: `larger than ${maxSize} bytes (${size})` };
+      for (let n = 1; n > 0 && length < buffer.length; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, length);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { kind: 'skipped', reason: code === 'ENOENT' ? 'vanished before it was read' : `unreadable (${code ?? String(error)})` };
@@ -213,12 +223,15 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name === '.git') continue;
-      const abs = path.join(dir, entry.name);
       const isDir = entry.isDirectory();
       if (!isDir && !entry.isFile()) continue; // symlinks, sockets: not followed
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      if (excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')))) continue;
-      if (ignored(here, abs, isDir)) continue;
+      if (!isDir && !candidateKind(entry.name)) continue;
+      const abs = dir.endsWith(path.sep) ? dir + entry.name : dir + path.sep + entry.name;
+      if (excludes.length > 0) {
+        const rel = abs.slice(root.length + 1).split(path.sep).join('/');
+        if (excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')))) continue;
+      }
+      if (here.length > 0 && ignored(here, abs, isDir)) continue;
       if (isDir) walk(root, abs, here, useGitignore);
       else {
         const kind = candidateKind(entry.name);
