@@ -631,17 +631,18 @@ class BodyWalker {
     }
     if (!access) return undefined;
     // Constant steps further in (`.b`, `[2]`) are part of the same load; `&` makes it arithmetic.
+    let whole: Node = access;
     for (;;) {
-      const up = access.parent;
+      const up: Node | null = whole.parent;
       if (!up) break;
-      if (up.type === 'field_expression' && up.childForFieldName('operator')?.text === '.') access = up;
-      else if (up.type === 'subscript_expression' && same(up.childForFieldName('argument'), access) && evalConst(up.childForFieldName('index'), this.options.lookup) !== undefined) access = up;
-      else if (up.type === 'parenthesized_expression') access = up;
+      if (up.type === 'field_expression' && up.childForFieldName('operator')?.text === '.') whole = up;
+      else if (up.type === 'subscript_expression' && same(up.childForFieldName('argument'), whole) && evalConst(up.childForFieldName('index'), this.options.lookup) !== undefined) whole = up;
+      else if (up.type === 'parenthesized_expression') whole = up;
       else break;
     }
-    const up = access.parent;
+    const up = whole.parent;
     if (up?.type === 'pointer_expression' && up.childForFieldName('operator')?.text === '&') return undefined;
-    return access;
+    return whole;
   }
 
   // ---- NULL tests ----

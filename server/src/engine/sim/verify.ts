@@ -10,6 +10,7 @@ import { CheckId } from './checks';
 import { helperDeniedMessage, helperId, knowledgeFor, type SubsystemKnowledge } from './knowledge';
 import type { LoadedMap, WiredProgram } from './load';
 import { classifyProgramSection, type BpfObjectInput } from './objectModel';
+import { bodyFindings, earlierFinding } from './programBody';
 import type { Finding, LoaderOptions } from './trace';
 import { atLeast, formatVersion } from './versions';
 
@@ -101,7 +102,11 @@ class ProgramVerifier {
       return;
     }
     if (this.globalVoidCallee(program, related)) return;
+    const before = this.findings.length;
     if (knowledge) this.helpers(program, knowledge, member, related);
+    // PRG-16/19/20 from the body; the verifier stops at whichever error comes first in the program.
+    const body = bodyFindings(program, use, knowledge, this.profile);
+    if (body) this.findings[before] = earlierFinding(this.findings[before], body);
   }
 
   /**
