@@ -1,5 +1,6 @@
-// The explorer tree as plain data, built from the server's ExplorerData. No `vscode` import:
-// the provider turns these nodes into TreeItems, and tests check the model directly.
+// The Maps & Programs tree as plain data, built from the server's ExplorerData: one node per BPF
+// object file, its struct_ops maps (kernel type, section, simulated outcome) and their members wired
+// to programs. No `vscode` import: the provider turns these nodes into TreeItems, tests check the model.
 
 import type { ExplorerData, ExplorerMap, ExplorerMember } from '../../../server/src/protocol';
 
@@ -8,6 +9,8 @@ export interface RevealTarget {
   readonly range: ExplorerMember['range'];
 }
 
+export type ExplorerContextValue = 'object' | 'map' | 'member' | 'message';
+
 export interface ExplorerNode {
   readonly id: string;
   readonly label: string;
@@ -15,15 +18,25 @@ export interface ExplorerNode {
   readonly tooltip?: string;
   /** A codicon id. */
   readonly icon: string;
+  /** Theme color id for the icon, e.g. `testing.iconFailed`. */
+  readonly color?: string;
   /** VS Code `contextValue`, for item menus. */
-  readonly contextValue: 'map' | 'member' | 'message';
+  readonly contextValue: ExplorerContextValue;
+  /** Where a click goes (for a wired member: the program). */
   readonly reveal?: RevealTarget;
+  /** Where the node itself is written, for Reveal in Explorer from the editor. */
+  readonly anchor?: RevealTarget;
+  /** The BPF source file the node belongs to (object, map and member nodes). */
+  readonly uri?: string;
+  /** The map name (map and member nodes). */
+  readonly map?: string;
   readonly children: readonly ExplorerNode[];
 }
 
-function outcomeText(map: ExplorerMap): string {
+export function outcomeLabel(map: ExplorerMap): string {
   const o = map.outcome;
   if (o.ok) return 'loads';
+  if (o.phase === undefined && o.check === undefined) return o.message ?? 'not simulated';
   const errno = o.errnoName ? ` -${o.errnoName}` : '';
   return `fails at ${o.phase ?? 'load'}${errno}${o.check ? ` (${o.check})` : ''}`;
 }
@@ -38,40 +51,95 @@ function memberNode(map: ExplorerMap, member: ExplorerMember): ExplorerNode {
     icon: wired ? 'symbol-method' : 'symbol-field',
     contextValue: 'member',
     reveal: member.programUri && member.programRange ? { uri: member.programUri, range: member.programRange } : { uri: map.uri, range: member.range },
+    anchor: { uri: map.uri, range: member.range },
+    uri: map.uri,
+    map: map.name,
     children: [],
   };
 }
 
 export function mapNode(map: ExplorerMap): ExplorerNode {
-  const status = outcomeText(map);
+  const status = outcomeLabel(map);
+  const o = map.outcome;
+  const tooltip = o.ok
+    ? `${map.name} (struct ${map.typeName}, ${map.section}): simulated open → load → attach succeeds`
+    : `${map.name} (struct ${map.typeName}, ${map.section}): ${status}${o.errno !== undefined ? `, errno ${o.errno}` : ''}\n${o.message ?? ''}`.trimEnd();
   return {
     id: `${map.uri}#${map.name}`,
     label: map.name,
     description: `struct ${map.typeName} · ${map.section} · ${status}`,
-    tooltip: map.outcome.ok ? `${map.name}: simulated load succeeds` : `${map.name}: ${status}\n${map.outcome.message ?? ''}`,
-    icon: map.outcome.ok ? 'pass' : 'error',
+    tooltip,
+    icon: o.ok ? 'pass' : 'error',
+    color: o.ok ? 'testing.iconPassed' : 'testing.iconFailed',
     contextValue: 'map',
     reveal: { uri: map.uri, range: map.range },
+    anchor: { uri: map.uri, range: map.range },
+    uri: map.uri,
+    map: map.name,
     children: map.members.map((m) => memberNode(map, m)),
   };
 }
 
-/** Top-level nodes: one per map, sorted by file then name; a hint node when there is none. */
+function baseName(uri: string): string {
+  const clean = uri.replace(/[?#].*$/, '');
+  return decodeURIComponent(clean.slice(clean.lastIndexOf('/') + 1));
+}
+
+function objectNode(uri: string, maps: readonly ExplorerMap[]): ExplorerNode {
+  const failed = maps.filter((m) => !m.outcome.ok);
+  const first = failed[0];
+  return {
+    id: uri,
+    label: baseName(uri),
+    description: `${maps.length} map${maps.length === 1 ? '' : 's'} · ${first ? outcomeLabel(first) : 'loads'}`,
+    tooltip: `${decodeURIComponent(uri.replace(/^file:\/\//, ''))}\n${first ? `${first.name}: ${outcomeLabel(first)}${first.outcome.message ? `\n${first.outcome.message}` : ''}` : 'Simulated open → load → attach succeeds'}`,
+    icon: 'file-binary',
+    color: first ? 'testing.iconFailed' : 'testing.iconPassed',
+    contextValue: 'object',
+    reveal: { uri, range: maps[0].range },
+    uri,
+    children: [...maps].sort((a, b) => a.name.localeCompare(b.name)).map(mapNode),
+  };
+}
+
+/** Top-level nodes: one per BPF object file, sorted by path; none when there is no map (the view shows its welcome). */
 export function explorerRoots(data: ExplorerData | undefined): ExplorerNode[] {
-  if (!data) {
-    return [{ id: 'starting', label: 'Starting the struct_ops language server…', icon: 'loading~spin', contextValue: 'message', children: [] }];
+  if (!data) return [];
+  const byFile = new Map<string, ExplorerMap[]>();
+  for (const map of data.maps) byFile.set(map.uri, [...(byFile.get(map.uri) ?? []), map]);
+  return [...byFile.keys()].sort((a, b) => a.localeCompare(b)).map((uri) => objectNode(uri, byFile.get(uri)!));
+}
+
+function contains(range: RevealTarget['range'], line: number, character: number): boolean {
+  const after = line > range.start.line || (line === range.start.line && character >= range.start.character);
+  const before = line < range.end.line || (line === range.end.line && character <= range.end.character);
+  return after && before;
+}
+
+/**
+ * The node to reveal for a cursor position: the member whose initializer holds it, else the nearest
+ * map declared at or above it in that file, else the file's object node; undefined for other files.
+ */
+export function nodeAt(roots: readonly ExplorerNode[], uri: string, line: number, character: number): ExplorerNode | undefined {
+  const object = roots.find((r) => r.uri === uri);
+  if (!object) return undefined;
+  for (const map of object.children) {
+    const member = map.children.find((m) => m.anchor && contains(m.anchor.range, line, character));
+    if (member) return member;
   }
-  if (data.maps.length === 0) {
-    return [
-      {
-        id: 'empty',
-        label: 'No struct_ops maps in this workspace',
-        description: 'open a folder with SEC(".struct_ops") maps',
-        icon: 'info',
-        contextValue: 'message',
-        children: [],
-      },
-    ];
-  }
-  return [...data.maps].sort((a, b) => a.uri.localeCompare(b.uri) || a.name.localeCompare(b.name)).map(mapNode);
+  const above = object.children.filter((m) => m.anchor && m.anchor.range.start.line <= line).sort((a, b) => b.anchor!.range.start.line - a.anchor!.range.start.line);
+  return above[0] ?? object;
+}
+
+/** Parent of every node by id, for TreeView.reveal. */
+export function parentIndex<T extends { readonly id: string; readonly children: readonly unknown[] }>(roots: readonly T[]): Map<string, T> {
+  const parents = new Map<string, T>();
+  const walk = (node: T) => {
+    for (const child of node.children as readonly T[]) {
+      parents.set(child.id, node);
+      walk(child);
+    }
+  };
+  roots.forEach(walk);
+  return parents;
 }

@@ -1,7 +1,7 @@
 // Consistency between package.json and the code: every contributed command is registered by the
 // client, every registered command is contributed, and setting defaults match the server's.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandFactories } from '../../../client/src/commands';
@@ -30,6 +30,39 @@ describe('manifest', () => {
       ...manifest.contributes.views.structOps.map((v: { id: string }) => v.id),
     ];
     for (const name of names) expect(name).toMatch(/^structOps\./);
+  });
+
+  it('puts only contributed commands in menus, with context keys the client sets', () => {
+    const contributed = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    const clientKeys = ['structOps.serverRunning', 'structOps.hasMaps', 'structOps.hasModules', 'structOps.untrusted'];
+    const clientSource = ['ctx.ts', 'commands.ts'].map((f) => readFileSync(path.join(repoRoot, 'client', 'src', f), 'utf8')).join('\n');
+    for (const key of clientKeys) expect(clientSource, key).toContain(`'${key}'`);
+    for (const [menu, items] of Object.entries(manifest.contributes.menus as Record<string, { command: string; when?: string }[]>)) {
+      for (const item of items) {
+        expect(contributed.has(item.command), `${menu}: ${item.command}`).toBe(true);
+        for (const key of (item.when ?? '').match(/structOps\.\w+/g) ?? []) {
+          if (key === 'structOps.maps' || key === 'structOps.types') continue; // view ids
+          expect(clientKeys, `${menu}: ${item.when}`).toContain(key);
+        }
+      }
+    }
+  });
+
+  it('gives every view a welcome text and the walkthrough its media', () => {
+    const views = manifest.contributes.views.structOps.map((v: { id: string }) => v.id);
+    expect(views).toEqual(['structOps.types', 'structOps.maps']);
+    const welcomed = new Set(manifest.contributes.viewsWelcome.map((w: { view: string }) => w.view));
+    for (const view of views) expect(welcomed.has(view), view).toBe(true);
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    expect(walkthrough.steps.map((s: { id: string }) => s.id)).toEqual(['openBpfFile', 'pickProfile', 'seeDiagnostic', 'simulateLoad']);
+    for (const step of walkthrough.steps) expect(existsSync(path.join(repoRoot, step.media.markdown)), step.media.markdown).toBe(true);
+  });
+
+  it('declares limited support for untrusted workspaces with the BTF setting restricted', () => {
+    expect(manifest.capabilities.untrustedWorkspaces).toMatchObject({ supported: 'limited', restrictedConfigurations: ['structOps.kernel.btf'] });
+    for (const [key, property] of Object.entries(manifest.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
+      expect(property.description ?? property.markdownDescription, key).toBeTruthy();
+    }
   });
 
   it('packages the bundles the manifest points at', () => {
