@@ -2,7 +2,7 @@
 // fixes, symbols, inlay hints) on the connection and declares their capabilities. Each handler
 // runs guarded: a bug is logged and the request answers empty instead of failing.
 
-import { CodeActionKind, type Connection, type ServerCapabilities } from 'vscode-languageserver';
+import { CodeActionKind, CodeLensRefreshRequest, InlayHintRefreshRequest, type ClientCapabilities, type Connection, type ServerCapabilities } from 'vscode-languageserver';
 import { codeActions } from './codeActionProvider';
 import { codeLenses } from './codeLensProvider';
 import { completion } from './completionProvider';
@@ -47,4 +47,13 @@ export function registerLanguageFeatures(connection: Connection, ctx: FeatureCon
   connection.onDocumentSymbol(guarded('document symbols', documentSymbols, null));
   connection.onWorkspaceSymbol(guarded('workspace symbols', workspaceSymbols, null));
   connection.languages.inlayHint.on(guarded('inlay hints', inlayHints, null));
+}
+
+/**
+ * Asks the client to re-request code lenses and inlay hints after the engine's view changed (any
+ * file, the profile, settings), where the client supports these refresh requests.
+ */
+export function refreshLanguageFeatures(connection: Connection, capabilities: ClientCapabilities | undefined): void {
+  if (capabilities?.workspace?.codeLens?.refreshSupport) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  if (capabilities?.workspace?.inlayHint?.refreshSupport) connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
 }

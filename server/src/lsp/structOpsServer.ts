@@ -18,7 +18,7 @@ import { explorerChangedNotification, explorerRequest, readyNotification } from 
 import { DiagnosticsPublisher } from './diagnosticsProvider';
 import { registerClientRequests } from './clientRequests';
 import { explorerData } from './explorerProvider';
-import { featureCapabilities, registerLanguageFeatures } from './languageFeaturesProvider';
+import { featureCapabilities, refreshLanguageFeatures, registerLanguageFeatures } from './languageFeaturesProvider';
 import { parseSettings, type StructOpsSettings } from './settings';
 import { findCFiles } from './workspaceFiles';
 
@@ -47,6 +47,7 @@ export class StructOpsServer {
   private docsUri: string | undefined;
   private folders: string[] = [];
   private settings: StructOpsSettings | undefined;
+  private clientCapabilities: InitializeParams['capabilities'] | undefined;
   private indexed = false;
 
   private constructor(
@@ -102,6 +103,7 @@ export class StructOpsServer {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     this.docsUri = options.docsUri;
     this.folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
+    this.clientCapabilities = params.capabilities;
     if (this.folders.length === 0 && params.rootUri) this.folders = [fileURLToPath(params.rootUri)];
     return {
       capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...featureCapabilities },
@@ -160,5 +162,6 @@ export class StructOpsServer {
   private async refresh(): Promise<void> {
     await this.publisher.publish(this.engine);
     void this.connection.sendNotification(explorerChangedNotification);
+    refreshLanguageFeatures(this.connection, this.clientCapabilities);
   }
 }
