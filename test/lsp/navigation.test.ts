@@ -77,3 +77,25 @@ describe('definition and references over LSP', () => {
     expect(await atPosition(session, 'textDocument/references', cc.uri, positionOf(cc.text, 'LICENSE'), { context: { includeDeclaration: true } })).toBeNull();
   });
 });
+
+describe('navigation across an included .bpf.c', () => {
+  const multi = path.join(fixturesDir, 'lsp', 'multi');
+  const main = { uri: pathToFileURL(path.join(multi, 'main.bpf.c')).toString(), text: readFileSync(path.join(multi, 'main.bpf.c'), 'utf8') };
+  const impl = { uri: pathToFileURL(path.join(multi, 'impl.bpf.c')).toString(), text: readFileSync(path.join(multi, 'impl.bpf.c'), 'utf8') };
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(multi, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+    await session.diagnostics(main.uri);
+  });
+  afterAll(() => session.dispose());
+
+  it('goes from a wired name in the including file to the program in the included one', async () => {
+    const location = await atPosition<Location>(session, 'textDocument/definition', main.uri, positionOf(main.text, '(void *)test_2', 9));
+    expect(location).toEqual({ uri: impl.uri, range: rangeOf(impl.text, 'test_2', 1) });
+  });
+
+  it('finds the including object\'s member as a reference of the included program, once', async () => {
+    const refs = await atPosition<Location[]>(session, 'textDocument/references', impl.uri, positionOf(impl.text, 'test_1,', 1), { context: { includeDeclaration: false } });
+    expect(refs).toEqual([{ uri: main.uri, range: rangeOf(main.text, 'test_1', 1) }]);
+  });
+});
