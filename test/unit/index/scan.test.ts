@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globToRegex, parseGitignore, passesPrefilter, readCandidate, scanFolders } from '../../../server/src/engine/index/scan';
+import { globToRegex, parseGitignore, passesPrefilter, passesSecondStage, readCandidate, scanFolders } from '../../../server/src/engine/index/scan';
 
 let dir: string;
 beforeAll(() => {
@@ -83,5 +83,12 @@ describe('readCandidate', () => {
     const no = ['int main(void);', 'USEC(1)', 'struct ops x;', 'case BPF_PROG_TYPE_STRUCT_OPS:'];
     expect(yes.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(yes.map(() => true));
     expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
+  });
+
+  it('then keeps only code that uses them, not mentions', () => {
+    const yes = ['SEC("struct_ops/x")\nint x(void) {}', 'char _license[] SEC("license") = "GPL";', 'struct bpf_struct_ops bpf_my = {', 'return register_bpf_struct_ops(&d, t);', 'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)'];
+    const no = ['/* like SEC("abc") but */', 'BTF_STR_SEC("")', 'const struct bpf_struct_ops *st_ops;', 'verbose(env, "bpf_struct_ops map");'];
+    expect(yes.map(passesSecondStage)).toEqual(yes.map(() => true));
+    expect(no.map(passesSecondStage)).toEqual(no.map(() => false));
   });
 });

@@ -7,9 +7,12 @@ import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { fixturesDir } from '../c/helpers';
 import { bundledWorker, wasm } from './helpers';
 
+// The index fixtures (other fixture folders under test/fixtures/c belong to other tests).
+const roots = ['hid', 'module', 'multi', 'scx', 'shim', 'stage1'].map((d) => path.join(fixturesDir, d));
+
 async function indexFixtures(workers: number): Promise<WorkspaceIndex> {
   const index = await WorkspaceIndex.create({ wasm, workers, workerScript: workers > 0 ? await bundledWorker() : undefined });
-  const summary = await index.indexFolders([fixturesDir]);
+  const summary = await index.indexFolders(roots);
   expect(summary.cancelled).toBe(false);
   expect(summary.skipped.map((s) => s.reason)).toEqual([]);
   return index;

@@ -40,6 +40,24 @@ export function passesPrefilter(kind: CandidateKind, bytes: Buffer): boolean {
   return false;
 }
 
+/**
+ * The second, exact stage for C text that passed the literals: a libbpf section written as code
+ * (SEC on its own line, or a license/.maps/.struct_ops section), a struct_ops program macro, a
+ * descriptor definition, a registration, a legacy type entry. Mentions in comments, strings and
+ * other macros (libbpf.c's docs, BTF_STR_SEC("") tables, the verifier) stop here, before parsing.
+ */
+const RELEVANT_C = [
+  /^[ \t]*SEC\(\s*"/m,
+  /\bSEC\(\s*"(?:license|\.maps|\??\.struct_ops[^"]*)"\s*\)/,
+  /\bBPF_STRUCT_OPS(?:_SLEEPABLE|_TYPE)?\s*\(/,
+  /\bstruct\s+bpf_struct_ops\s+\w+\s*=/,
+  /\bregister_bpf_struct_ops\s*\(/,
+];
+
+export function passesSecondStage(text: string): boolean {
+  return RELEVANT_C.some((re) => re.test(text));
+}
+
 export type ReadResult =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'filtered' }
@@ -78,11 +96,14 @@ export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAU
   const bytes = buffer.subarray(0, length);
   if (prefilter && !passesPrefilter(kind, bytes)) return { kind: 'filtered' };
   if (bytes.includes(0)) return { kind: 'skipped', reason: 'binary (contains NUL bytes)' };
+  let text: string;
   try {
-    return { kind: 'text', text: utf8.decode(bytes) };
+    text = utf8.decode(bytes);
   } catch {
     return { kind: 'skipped', reason: 'not valid UTF-8' };
   }
+  if (prefilter && kind === 'c' && !passesSecondStage(text)) return { kind: 'filtered' };
+  return { kind: 'text', text };
 }
 
 /**
