@@ -81,6 +81,12 @@ describe('hover over LSP', () => {
     session.change(uri, text, 2);
   });
 
+  it('shows the simulated outcome on the map name', async () => {
+    const hover = await atPosition<Hover>(session, 'textDocument/hover', uri, positionOf(text, 'feat_cc =', 2));
+    expect(hover.range).toEqual(rangeOf(text, 'feat_cc'));
+    expect(value(hover)).toBe('```c\nstruct tcp_congestion_ops feat_cc\n```\n\nstruct_ops map in `SEC(".struct_ops.link")`\n\n✓ loads on kernel 6.18 / libbpf 1.7');
+  });
+
   it('answers null away from struct_ops constructs', async () => {
     expect(await atPosition<Hover | null>(session, 'textDocument/hover', uri, positionOf(text, 'LICENSE'))).toBeNull();
   });

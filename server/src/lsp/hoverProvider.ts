@@ -1,6 +1,7 @@
 // Hover: on a struct_ops map's type, the kernel type's origin, size and registration; on a member
 // designator, the kernel member's prototype, index, offset and knowledge-base rules, and the wired
-// program; on a program name, the members it fills and the prototype it must match.
+// program; on a program name, the members it fills and the prototype it must match; on a map's
+// name, its simulated outcome.
 
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import {
@@ -14,7 +15,8 @@ import {
   type KernelOpsInfo,
   type StructOpsMap,
 } from '../engine';
-import { factsSeeing, kernelInfo, sourceOf, type FeatureContext } from './sourceProvider';
+import { mapFailure, outcomeTitle } from './codeLensProvider';
+import { factsSeeing, kernelInfo, sourceOf, traceForMap, type FeatureContext } from './sourceProvider';
 
 const code = (text: string) => `\`\`\`c\n${text}\n\`\`\``;
 
@@ -116,6 +118,14 @@ export function hover(ctx: FeatureContext, params: HoverParams): Hover | null {
         lines.push('', `Fills \`${use.map.name}.${use.member.name}\`${member ? ` (member #${member.index} of \`struct ${info?.typeName}\`), must match:` : ''}`);
         if (member) lines.push(code(member.prototype));
       }
+      return markdown(lines.join('\n'));
+    }
+    case 'mapName': {
+      const map = symbol.map;
+      const trace = traceForMap(ctx, map);
+      const failure = trace ? mapFailure(trace, map) : undefined;
+      const lines = [code(`struct ${map.typeName} ${map.name}`), '', `struct_ops map in \`SEC("${map.section}")\``, '', outcomeTitle(trace, map)];
+      if (failure) lines.push('', `\`${failure.message}\``);
       return markdown(lines.join('\n'));
     }
     default:
