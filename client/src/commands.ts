@@ -72,7 +72,7 @@ async function pickObject(ctx: Ctx, arg: unknown, title: string): Promise<{ uri:
 
 async function pickModule(names: readonly string[], arg: unknown, title: string): Promise<string | undefined> {
   const node = arg as Partial<TypeNode> | undefined;
-  if (typeof node?.module === 'string') return node.module;
+  if (typeof node?.module === 'string' && (names.length === 0 || names.includes(node.module))) return node.module;
   if (typeof arg === 'string' && !arg.includes(':')) return arg;
   if (names.length === 0) {
     return vscode.window.showInputBox({ title, prompt: 'No kernel module source was found in the workspace. Module name:', placeHolder: 'e.g. bpf_testmod' });

@@ -102,6 +102,8 @@ export interface TypeGroup {
 export interface TypesData {
   readonly profile: string;
   readonly groups: readonly TypeGroup[];
+  /** Kernel modules whose sources are in the workspace (Simulate Registration / Unload). */
+  readonly modules?: readonly string[];
 }
 
 /** Client → server: struct_ops types per BTF object (and workspace module sources) for the Types view. */

@@ -100,10 +100,10 @@ export function typeRoots(data: TypesData | undefined): TypeNode[] {
 
 /** Workspace module names, for the Simulate Registration / Unload pickers. */
 export function workspaceModules(data: TypesData | undefined): string[] {
-  return (data?.groups ?? []).filter((g) => g.origin === 'workspace').map((g) => g.name);
+  return data?.modules ? [...data.modules] : (data?.groups ?? []).filter((g) => g.origin === 'workspace').map((g) => g.name);
 }
 
 /** Every module name (BTF modules and workspace sources), for Simulate Unload. */
 export function allModules(data: TypesData | undefined): string[] {
-  return [...new Set((data?.groups ?? []).filter((g) => g.origin !== 'vmlinux').map((g) => g.name))];
+  return [...new Set([...workspaceModules(data), ...(data?.groups ?? []).filter((g) => g.origin !== 'vmlinux').map((g) => g.name)])];
 }

@@ -26,6 +26,7 @@ export interface ClientRequestContext {
 interface OptionalEngine {
   simulateRegistration?: (module: string) => unknown;
   simulateUnload?: (module: string) => unknown;
+  moduleNames?: () => string[];
 }
 
 export function relativeTo(folders: readonly string[]): { root?: string; rel: (file: string) => string } {
@@ -130,11 +131,15 @@ function workspaceGroups(facts: readonly FileFacts[]): TypeGroup[] {
 
 export function typesData(engine: StructOpsEngine): TypesData {
   const profile = engine.profile;
+  const optional = engine as unknown as OptionalEngine;
+  const groups = [...(profile ? profileGroups(profile) : []), ...workspaceGroups(engine.allFacts())];
   return {
     profile: profile ? describeProfile(profile) : 'no kernel profile',
-    groups: [...(profile ? profileGroups(profile) : []), ...workspaceGroups(engine.allFacts())],
+    groups,
+    modules: typeof optional.moduleNames === 'function' ? optional.moduleNames.call(engine) : groups.filter((g) => g.origin === 'workspace').map((g) => g.name),
   };
 }
+
 
 function notFound(uri: string): TextReport {
   return { ok: false, available: true, title: 'struct_ops trace', text: `No struct_ops object is built from ${uri}: open a BPF source with SEC(".struct_ops") maps or SEC("struct_ops/...") programs.\n` };
@@ -183,17 +188,19 @@ function mapCreationReport(ctx: ClientRequestContext, uri: string): TextReport {
   return { ok: !failure, available: true, title: `Map creation: ${path.basename(trace.file)}`, text: `Simulated up to BPF_MAP_CREATE: ${verdict}.\n\n${formatTrace(partial, rel)}`, root };
 }
 
-/** A result of an optional engine simulation as text: steps like a trace, else JSON. */
-function formatOptional(result: unknown, rel: (file: string) => string): { ok: boolean; text: string } {
-  const r = result as { steps?: readonly Step[]; outcome?: { ok?: boolean }; file?: string; profile?: string; module?: string } | undefined;
-  if (r && Array.isArray(r.steps)) {
-    const trace: ObjectTrace = { file: r.file ?? r.module ?? '', profile: r.profile ?? '', steps: r.steps, outcome: (r.outcome as ObjectTrace['outcome']) ?? { ok: !r.steps.some((s) => s.outcome === 'failed') } };
-    return { ok: trace.outcome.ok, text: formatTrace(trace, rel) };
-  }
-  return { ok: true, text: `${JSON.stringify(result, null, 2)}\n` };
+/** A module trace (registration or unload) as text: steps like formatTrace, then the notes. */
+function formatModuleTrace(result: unknown, module: string, rel: (file: string) => string): { ok: boolean; text: string } {
+  const r = result as { steps?: readonly Step[]; outcome?: ObjectTrace['outcome']; profile?: string; notes?: readonly string[]; registered?: readonly { typeName?: string }[] } | undefined;
+  if (!r || !Array.isArray(r.steps)) return { ok: false, text: `${JSON.stringify(result ?? null, null, 2)}\n` };
+  const trace: ObjectTrace = { file: module, profile: r.profile ?? '', steps: r.steps, outcome: r.outcome ?? { ok: !r.steps.some((s) => s.outcome === 'failed') } };
+  const lines = [formatTrace(trace, (f) => (f === module ? `module ${module}` : rel(f))).trimEnd()];
+  const registered = (r.registered ?? []).map((t) => t.typeName).filter((n): n is string => typeof n === 'string');
+  if (registered.length > 0) lines.push(`  registered: ${registered.join(', ')}`);
+  for (const note of r.notes ?? []) lines.push(`  assumed: ${note}`);
+  return { ok: trace.outcome.ok, text: `${lines.join('\n')}\n` };
 }
 
-function optionalReport(ctx: ClientRequestContext, method: keyof OptionalEngine, module: string, what: string): TextReport {
+function optionalReport(ctx: ClientRequestContext, method: 'simulateRegistration' | 'simulateUnload', module: string, what: string): TextReport {
   const engine = ctx.engine as unknown as OptionalEngine;
   const run = engine[method];
   const title = `${what}: ${module}`;
@@ -201,7 +208,13 @@ function optionalReport(ctx: ClientRequestContext, method: keyof OptionalEngine,
     return { ok: false, available: false, title, text: `${what} is not available in this version of the struct_ops engine.\n` };
   }
   const { root, rel } = relativeTo(ctx.folders());
-  const formatted = formatOptional(run.call(ctx.engine, module), rel);
+  const result = run.call(ctx.engine, module);
+  if (result === undefined) {
+    const known = typeof engine.moduleNames === 'function' ? engine.moduleNames.call(ctx.engine) : [];
+    const hint = known.length > 0 ? `Workspace modules: ${known.join(', ')}.` : 'No kernel module sources (register_bpf_struct_ops, struct bpf_struct_ops descriptors) were found in the workspace.';
+    return { ok: false, available: true, title, text: `${what}: '${module}' is not a kernel module whose sources are in the workspace${ctx.engine.profile ? '' : ' (no kernel profile is loaded)'}. ${hint}\n`, root };
+  }
+  const formatted = formatModuleTrace(result, module, rel);
   return { ok: formatted.ok, available: true, title, text: formatted.text, root };
 }
 

@@ -66,6 +66,9 @@ describe('Types model', () => {
 
   it('lists modules for the registration and unload pickers', () => {
     expect(workspaceModules(data)).toEqual(['my_mod']);
-    expect(allModules(data)).toEqual(['nf_tables', 'bpf_testmod', 'my_mod']);
+    expect(allModules(data)).toEqual(['my_mod', 'nf_tables', 'bpf_testmod']);
+    const kbuild = { ...data, modules: ['my_module'] };
+    expect(workspaceModules(kbuild)).toEqual(['my_module']);
+    expect(allModules(kbuild)).toEqual(['my_module', 'nf_tables', 'bpf_testmod', 'my_mod']);
   });
 });
