@@ -9,6 +9,9 @@ import {
 } from '../../server/src/protocol';
 import { findLinks, parseTraceQuery, resolveLinkPath, traceDocument, traceScheme, type TraceRef } from './traceLinks';
 
+/** Language id of report documents (syntaxes/structops.trace.tmLanguage.json). */
+export const traceLanguage = 'structops-trace';
+
 export class TraceDocuments implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -40,7 +43,8 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
   async show(ref: TraceRef | vscode.Uri): Promise<void> {
     const uri = ref instanceof vscode.Uri ? ref : this.uriFor(ref);
     this.changed.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
+    let document = await vscode.workspace.openTextDocument(uri);
+    if (document.languageId !== traceLanguage) document = await vscode.languages.setTextDocumentLanguage(document, traceLanguage);
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
   }
 
