@@ -162,7 +162,9 @@ export class Ctx {
       throw error;
     }
     this.pushClientCleanup(
-      client.onNotification(explorerChangedNotification, () => void this.refreshAll()),
+      // By method name: the server sends it with a null params array, which the typed
+      // NotificationType0 handler would log as an error on every change.
+      client.onNotification(explorerChangedNotification.method, () => void this.refreshAll()),
       client.onNotification(readyNotification, () => void this.refreshAll()),
     );
     this.maps.setClient(client);

@@ -14,10 +14,11 @@ export interface TraceRef {
 
 /** The virtual document path for a report: readable in the tab title, the target in the query. */
 export function traceDocument(ref: TraceRef): { path: string; query: string } {
-  const base = ref.kind === 'trace' || ref.kind === 'mapCreation' ? decodeURIComponent(ref.target.slice(ref.target.lastIndexOf('/') + 1)) : ref.target;
+  // The file's stem only (`broken_cc`, not `broken_cc.bpf.c`): the tab must not read like the source's.
+  const base = ref.kind === 'trace' || ref.kind === 'mapCreation' ? decodeURIComponent(ref.target.slice(ref.target.lastIndexOf('/') + 1)).replace(/(\.bpf)?\.[ch]$/, '') : ref.target;
   const suffix = { trace: 'trace', mapCreation: 'map-creation', registration: 'registration', unload: 'unload', explain: 'explanation' }[ref.kind];
   const query = new URLSearchParams({ kind: ref.kind, target: ref.target, ...(ref.map ? { map: ref.map } : {}) }).toString();
-  return { path: `/${base}.${suffix}.txt`, query };
+  return { path: `/${ref.map ?? base}.${suffix}`, query };
 }
 
 export function parseTraceQuery(query: string): TraceRef | undefined {

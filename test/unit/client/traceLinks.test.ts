@@ -8,9 +8,10 @@ describe('trace documents', () => {
   it('round-trips a reference through the document query and names the tab after the file', () => {
     const ref = { kind: 'trace' as const, target: 'file:///w/tcp%20cc/broken_cc.bpf.c', map: 'broken_cc' };
     const doc = traceDocument(ref);
-    expect(doc.path).toBe('/broken_cc.bpf.c.trace.txt');
+    expect(doc.path).toBe('/broken_cc.trace');
+    expect(traceDocument({ kind: 'mapCreation', target: 'file:///w/x/good.bpf.c' }).path).toBe('/good.map-creation');
     expect(parseTraceQuery(doc.query)).toEqual(ref);
-    expect(traceDocument({ kind: 'registration', target: 'bpf_testmod' }).path).toBe('/bpf_testmod.registration.txt');
+    expect(traceDocument({ kind: 'registration', target: 'bpf_testmod' }).path).toBe('/bpf_testmod.registration');
     expect(parseTraceQuery('kind=nope&target=x')).toBeUndefined();
   });
 
