@@ -5,12 +5,15 @@
 export interface StructOpsSettings {
   readonly kernel: { readonly btf: readonly string[]; readonly version: string };
   readonly libbpf: { readonly version: string };
+  /** `verbose` also sends the engine's debug lines to the log. */
+  readonly trace: { readonly server: 'off' | 'messages' | 'verbose' };
   readonly inlayHints: { readonly enabled: boolean };
 }
 
 export const defaultSettings: StructOpsSettings = {
   kernel: { btf: [], version: '' },
   libbpf: { version: '' },
+  trace: { server: 'off' },
   inlayHints: { enabled: false },
 };
 
@@ -19,6 +22,7 @@ export const settingDefaults: Readonly<Record<string, unknown>> = {
   'structOps.kernel.btf': defaultSettings.kernel.btf,
   'structOps.kernel.version': defaultSettings.kernel.version,
   'structOps.libbpf.version': defaultSettings.libbpf.version,
+  'structOps.trace.server': defaultSettings.trace.server,
   'structOps.inlayHints.enabled': defaultSettings.inlayHints.enabled,
 };
 
@@ -29,13 +33,20 @@ function stringList(value: unknown): string[] {
 
 /** Reads the `structOps` configuration section, ignoring values of the wrong type. */
 export function parseSettings(section: unknown): StructOpsSettings {
-  const root = (section ?? {}) as { kernel?: { btf?: unknown; version?: unknown }; libbpf?: { version?: unknown }; inlayHints?: { enabled?: unknown } };
+  const root = (section ?? {}) as {
+    kernel?: { btf?: unknown; version?: unknown };
+    libbpf?: { version?: unknown };
+    trace?: { server?: unknown };
+    inlayHints?: { enabled?: unknown };
+  };
+  const trace = root.trace?.server;
   return {
     kernel: {
       btf: stringList(root.kernel?.btf),
       version: typeof root.kernel?.version === 'string' ? root.kernel.version : '',
     },
     libbpf: { version: typeof root.libbpf?.version === 'string' ? root.libbpf.version : '' },
+    trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
     inlayHints: { enabled: root.inlayHints?.enabled === true },
   };
 }

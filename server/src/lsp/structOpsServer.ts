@@ -32,12 +32,13 @@ interface InitializationOptions {
   readonly docsUri?: string;
 }
 
-export function connectionLogger(connection: Connection): Logger {
+/** The LSP log; debug lines only while `verbose()` (the `structOps.trace.server` setting) says so. */
+export function connectionLogger(connection: Connection, verbose: () => boolean): Logger {
   return {
     error: (m) => connection.console.error(m),
     warn: (m) => connection.console.warn(m),
     info: (m) => connection.console.info(m),
-    debug: (m) => connection.console.log(m),
+    debug: (m) => (verbose() ? connection.console.log(m) : undefined),
   };
 }
 
@@ -54,15 +55,17 @@ export class StructOpsServer {
     private readonly connection: Connection,
     private readonly engine: StructOpsEngine,
     private readonly logger: Logger,
+    private readonly setVerbose: (verbose: boolean) => void,
   ) {
     this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri);
   }
 
   /** Creates the engine (loads the parser wasm once) and wires every handler. */
   static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
-    const logger = connectionLogger(connection);
+    let verbose = false;
+    const logger = connectionLogger(connection, () => verbose);
     const engine = await StructOpsEngine.create({ wasm: paths.wasm, profilesDir: paths.profilesDir, logger });
-    const server = new StructOpsServer(connection, engine, logger);
+    const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();
     return server;
   }
@@ -132,6 +135,7 @@ export class StructOpsServer {
 
   private async reloadProfile(): Promise<void> {
     this.settings = await this.loadSettings();
+    this.setVerbose(this.settings.trace.server === 'verbose');
     const result = await this.engine.configureProfile({
       btf: this.settings.kernel.btf,
       kernelVersion: this.settings.kernel.version || undefined,
