@@ -135,6 +135,26 @@ describe('quick fixes over LSP (kernel 6.18, libbpf 1.7)', () => {
     expect(await editor.apply(cc.uri, text, move, 'LIB-07')).toBe(cc.text);
   });
 
+  it('LIB-20: places an unreferenced program in the member its section names', async () => {
+    const text = cc.text.replace('\t.undo_cwnd = (void *)feat_undo,\n', '');
+    const { actions } = await editor.actionsFor(cc.uri, text, 'LIB-20');
+    const place = actions.find((a) => a.title === "Place 'feat_undo' in feat_cc.undo_cwnd");
+    expect(place?.isPreferred).toBe(true);
+    const fixed = await editor.apply(cc.uri, text, place, 'LIB-20', (d) => d.severity === 1);
+    expect(fixed).toBe(text.replace('\t.name = "feat_cc",\n', '\t.name = "feat_cc",\n\t.undo_cwnd = (void *)feat_undo,\n'));
+  });
+
+  it('LIB-20: keeps an unreferenced program from loading with a `?` section', async () => {
+    const extra = 'SEC("struct_ops/undo_cwnd")\n__u32 BPF_PROG(feat_undo2, struct sock *sk)\n{\n\treturn 1;\n}\n\n';
+    const text = cc.text.replace('SEC(".struct_ops.link")', `${extra}SEC(".struct_ops.link")`);
+    const { diagnostic, actions } = await editor.actionsFor(cc.uri, text, 'LIB-20');
+    expect(diagnostic.range).toEqual(rangeOf(text, 'feat_undo2'));
+    const quickFixes = actions.filter((a) => a.kind === 'quickfix');
+    expect(quickFixes.map((a) => a.title)).toEqual(['Do not load \'feat_undo2\': SEC("?struct_ops/undo_cwnd")']);
+    const fixed = await editor.apply(cc.uri, text, quickFixes[0], 'LIB-20');
+    expect(fixed).toBe(text.replace('SEC("struct_ops/undo_cwnd")\n__u32 BPF_PROG(feat_undo2', 'SEC("?struct_ops/undo_cwnd")\n__u32 BPF_PROG(feat_undo2'));
+  });
+
   it('PRG-12: makes a sleepable program on a non-sleepable member non-sleepable', async () => {
     const { diagnostic, actions } = await editor.actionsFor(dummy.uri, dummy.text, 'PRG-12');
     expect(diagnostic.range).toEqual(rangeOf(dummy.text, 'dummy_test_1'));

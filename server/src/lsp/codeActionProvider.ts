@@ -4,6 +4,7 @@
 // - UPD-13/14/15 "does not implement required ops": add typed program stubs and wire them;
 // - LIB-01: `.struct_ops.link` → `.struct_ops`; PRG-04/PRG-12 on a sleepable program: `struct_ops/`;
 // - LIB-07: put the plain function (or the program in another section) in `SEC("struct_ops/<member>")`;
+// - LIB-20/PRG-06: place an unreferenced program in the member its section names, or `SEC("?...")`;
 // - refactors: `.struct_ops` ↔ `.struct_ops.link` on a map, `struct_ops/` ↔ `struct_ops.s/` on a program.
 
 import {
@@ -109,6 +110,45 @@ function removeMember(source: SourceView, diagnostic: Diagnostic, member: Member
   return fix(`Remove member '${member.name}'`, diagnostic, source.uri, [{ range, newText: '' }]);
 }
 
+/** An edit adding initializer lines after the map's last member (or after its `{`), commas kept right. */
+function appendMembers(source: SourceView, map: StructOpsMap, lines: readonly string[]): TextEdit | undefined {
+  const { index } = source;
+  const last = map.members[map.members.length - 1];
+  if (last) {
+    const end = last.valueLocation.range.end;
+    const comma = /^[ \t]*,/.exec(index.text.slice(index.offsetAt(end)));
+    const indent = indentOf(index, last.location.range.start.line);
+    const text = lines.map((l) => `\n${indent}${l}`).join('');
+    if (!comma) return { range: { start: end, end }, newText: `,${text}` };
+    const at = index.positionAt(index.offsetAt(end) + comma[0].length);
+    return { range: { start: at, end: at }, newText: text };
+  }
+  const open = index.text.indexOf('{', index.offsetAt(map.nameLocation.range.end));
+  if (open < 0) return undefined;
+  const at = index.positionAt(open + 1);
+  return { range: { start: at, end: at }, newText: lines.map((l) => `\n\t${l}`).join('') };
+}
+
+/** LIB-20/PRG-06: wire an unreferenced program into the member its section names, or make it optional. */
+function unreferencedProgram(ctx: FeatureContext, source: SourceView, diagnostic: Diagnostic): CodeAction[] {
+  const program = source.facts.programs.find((p) => sameRange(p.nameLocation.range, diagnostic.range));
+  if (!program) return [];
+  const actions: CodeAction[] = [];
+  const member = program.section.replace(/^\?/, '').split('/')[1];
+  if (member) {
+    for (const map of source.facts.maps) {
+      if (map.location.file !== source.file || !map.hasInitializer || map.members.some((m) => m.name === member)) continue;
+      if (!kernelInfo(ctx, map.typeName)?.members.some((m) => m.name === member && m.isFunctionPointer)) continue;
+      const edit = appendMembers(source, map, [wiringLine(member, program.name)]);
+      if (edit) actions.push(fix(`Place '${program.name}' in ${map.name}.${member}`, diagnostic, source.uri, [edit], actions.length === 0));
+    }
+  }
+  if (!program.section.startsWith('?') && program.section !== '') {
+    actions.push(fix(`Do not load '${program.name}': SEC("?${program.section}")`, diagnostic, source.uri, [sectionEdit(program.sectionLocation.range, `?${program.section}`)]));
+  }
+  return actions;
+}
+
 /** Stubs for the required ops the map lacks, inserted before the map, and their wiring lines. */
 function addRequiredOps(ctx: FeatureContext, source: SourceView, diagnostic: Diagnostic, map: StructOpsMap): CodeAction[] {
   const profile = ctx.engine.profile;
@@ -131,24 +171,9 @@ function addRequiredOps(ctx: FeatureContext, source: SourceView, diagnostic: Dia
     lines.push(wiringLine(member.name, name));
   }
   const mapStart = { line: map.location.range.start.line, character: 0 };
-  const edits: TextEdit[] = [{ range: { start: mapStart, end: mapStart }, newText: `${stubs.join('\n')}\n` }];
-  const last = map.members[map.members.length - 1];
-  if (last) {
-    const end = last.valueLocation.range.end;
-    const after = index.text.slice(index.offsetAt(end));
-    const comma = /^[ \t]*,/.exec(after);
-    const indent = indentOf(index, last.location.range.start.line);
-    const text = lines.map((l) => `\n${indent}${l}`).join('');
-    if (comma) {
-      const at = index.positionAt(index.offsetAt(end) + comma[0].length);
-      edits.push({ range: { start: at, end: at }, newText: text });
-    } else edits.push({ range: { start: end, end }, newText: `,${text}` });
-  } else {
-    const open = index.text.indexOf('{', index.offsetAt(map.nameLocation.range.end));
-    if (open < 0) return [];
-    const at = index.positionAt(open + 1);
-    edits.push({ range: { start: at, end: at }, newText: lines.map((l) => `\n${unit}${l}`).join('') });
-  }
+  const append = appendMembers(source, map, lines);
+  if (!append) return [];
+  const edits: TextEdit[] = [{ range: { start: mapStart, end: mapStart }, newText: `${stubs.join('\n')}\n` }, append];
   const names = missing.map((m) => m.name).join(', ');
   return [fix(`Add the missing required op${missing.length > 1 ? 's' : ''}: ${names}`, diagnostic, source.uri, edits, true)];
 }
@@ -233,6 +258,9 @@ function forDiagnostic(ctx: FeatureContext, source: SourceView, diagnostic: Diag
       const section = toggledProgramSection(program.section) as string;
       return [fix(`Make '${program.name}' non-sleepable: SEC("${section}")`, diagnostic, source.uri, [sectionEdit(program.sectionLocation.range, section)], true)];
     }
+    case 'LIB-20':
+    case 'PRG-06':
+      return unreferencedProgram(ctx, source, diagnostic);
     case 'LIB-07': {
       const hit = source.facts.maps.flatMap((map) => map.members.map((member) => ({ map, member }))).find((h) => sameRange(h.member.valueLocation.range, diagnostic.range));
       return hit ? makeStructOpsProgram(source, diagnostic, hit.member) : [];
