@@ -74,9 +74,9 @@ export function kernelInfo(ctx: FeatureContext, typeName: string): KernelOpsInfo
 
 /** The trace of the object whose facts hold `map` (the map's own file first, then objects including it). */
 export function traceForMap(ctx: FeatureContext, map: StructOpsMap): ObjectTrace | undefined {
-  const own = ctx.engine.simulate(map.location.file);
-  if (own && ctx.engine.objectFiles().includes(map.location.file)) return own;
-  for (const object of ctx.engine.objectFiles()) {
+  const objects = ctx.engine.objectFiles();
+  if (objects.includes(map.location.file)) return ctx.engine.simulate(map.location.file);
+  for (const object of objects) {
     const facts = ctx.engine.facts(object);
     if (facts?.maps.some((m) => m.name === map.name && m.location.file === map.location.file)) return ctx.engine.simulate(object);
   }
