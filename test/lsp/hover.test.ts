@@ -91,3 +91,28 @@ describe('hover over LSP', () => {
     expect(await atPosition<Hover | null>(session, 'textDocument/hover', uri, positionOf(text, 'LICENSE'))).toBeNull();
   });
 });
+
+describe('hover on the kernel side over LSP', () => {
+  const workspace = path.join(fixturesDir, 'lsp', 'module');
+  const main = path.join(workspace, 'my_ops_main.c');
+  const mainUri = pathToFileURL(main).toString();
+  const mainText = readFileSync(main, 'utf8');
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(workspace, settings);
+  });
+  afterAll(() => session.dispose());
+
+  it('shows what a register_bpf_struct_ops call registers', async () => {
+    const hover = await atPosition<Hover>(session, 'textDocument/hover', mainUri, positionOf(mainText, 'register_bpf_struct_ops(', 3));
+    expect(hover.range).toEqual(rangeOf(mainText, 'register_bpf_struct_ops(&bpf_my_ops, my_ops)'));
+    const md = value(hover);
+    expect(md).toBe('```c\nregister_bpf_struct_ops(&bpf_my_ops, my_ops)\n```\n\nRegisters `struct my_ops` with descriptor `bpf_my_ops` in `my_ops_init` (result returned)\n\nDescriptor fields: `.init_member`, `.cfi_stubs`, `.name`, `.owner`');
+  });
+
+  it('shows a descriptor\'s fields and who registers it', async () => {
+    const hover = await atPosition<Hover>(session, 'textDocument/hover', mainUri, positionOf(mainText, 'bpf_my_ops = {', 2));
+    expect(hover.range).toEqual({ start: positionOf(mainText, 'bpf_my_ops = {'), end: positionOf(mainText, 'bpf_my_ops = {', 'bpf_my_ops'.length) });
+    expect(value(hover)).toBe('```c\nstruct bpf_struct_ops bpf_my_ops\n```\n\nFields: `.init_member`, `.cfi_stubs`, `.name`, `.owner`\n\nRegistered by `register_bpf_struct_ops` for `struct my_ops` in `my_ops_init`');
+  });
+});

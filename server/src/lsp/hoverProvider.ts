@@ -1,7 +1,7 @@
 // Hover: on a struct_ops map's type, the kernel type's origin, size and registration; on a member
 // designator, the kernel member's prototype, index, offset and knowledge-base rules, and the wired
 // program; on a program name, the members it fills and the prototype it must match; on a map's
-// name, its simulated outcome.
+// name, its simulated outcome; on a descriptor or register_bpf_struct_ops call, what it registers.
 
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import {
@@ -118,6 +118,22 @@ export function hover(ctx: FeatureContext, params: HoverParams): Hover | null {
         lines.push('', `Fills \`${use.map.name}.${use.member.name}\`${member ? ` (member #${member.index} of \`struct ${info?.typeName}\`), must match:` : ''}`);
         if (member) lines.push(code(member.prototype));
       }
+      return markdown(lines.join('\n'));
+    }
+    case 'registration': {
+      const r = symbol.registration;
+      const call = r.callee === 'register_bpf_struct_ops' ? `register_bpf_struct_ops(&${r.descriptorName}, ${r.typeName ?? '?'})` : `__register_bpf_struct_ops(&${r.descriptorName})`;
+      const descriptor = source.facts.descriptors.find((d) => d.varName === r.descriptorName);
+      const lines = [code(call), '', `Registers ${r.typeName ? `\`struct ${r.typeName}\`` : 'the descriptor\'s type'} with descriptor \`${r.descriptorName}\`${r.enclosingFunction ? ` in \`${r.enclosingFunction}\`` : ''} (result ${r.resultUse})`];
+      if (descriptor) lines.push('', `Descriptor fields: ${descriptor.fields.map((f) => `\`.${f.name}\``).join(', ') || 'none'}`);
+      return markdown(lines.join('\n'));
+    }
+    case 'descriptor': {
+      const d = symbol.descriptor;
+      const users = source.facts.registrations.filter((r) => r.descriptorName === d.varName);
+      const lines = [code(`struct bpf_struct_ops ${d.varName}`), '', `Fields: ${d.fields.map((f) => `\`.${f.name}\``).join(', ') || 'none'}`];
+      for (const r of users) lines.push('', `Registered by \`${r.callee}\`${r.typeName ? ` for \`struct ${r.typeName}\`` : ''}${r.enclosingFunction ? ` in \`${r.enclosingFunction}\`` : ''}`);
+      if (users.length === 0) lines.push('', 'Not registered in this file.');
       return markdown(lines.join('\n'));
     }
     case 'mapName': {
