@@ -1,6 +1,7 @@
 // The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
+import { readFileSync } from 'node:fs';
 import { createCParser, type CParser, type CParserOptions } from './c/parser';
 import { extractFacts } from './c/extract';
 import type { CTypeDefinition, FileFacts } from './c/facts';
@@ -10,6 +11,8 @@ import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTab
 import type { BpfObjectInput } from './sim/objectModel';
 import { structOpsMaps } from './sim/objectModel';
 import { simulateObject } from './sim/simulate';
+import { WorkspaceModuleState, type ModuleTrace } from './sim/register';
+import type { UnloadScenario, UnloadTrace } from './sim/unload';
 import type { Finding, LoaderOptions, ObjectTrace } from './sim/trace';
 
 export interface EngineOptions {
@@ -38,6 +41,14 @@ export class StructOpsEngine {
   private registered: RegisteredNameTable = builtinRegisteredNames;
   /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
   private readonly traces = new WeakMap<FileFacts, { profile: KernelProfile; registered: RegisteredNameTable; trace: ObjectTrace }>();
+  /** Kernel modules in the workspace: Kbuild facts, module BTF and registrations (sim/register.ts). */
+  readonly modules = new WorkspaceModuleState((file) => {
+    try {
+      return extractFacts(this.parser, file, readFileSync(file, 'utf8'), { logger: this.options.logger, includeDirs: this.options.includeDirs, defines: this.options.defines });
+    } catch {
+      return undefined;
+    }
+  });
 
   private constructor(
     private readonly parser: CParser,
@@ -83,11 +94,13 @@ export class StructOpsEngine {
       includeDirs: this.options.includeDirs,
       defines: this.options.defines,
     });
+    this.modules.changed(file, this.files.get(file), facts);
     this.files.set(file, facts);
     return facts;
   }
 
   removeFile(file: string): void {
+    this.modules.changed(file, this.files.get(file), undefined);
     this.files.delete(file);
   }
 
@@ -113,17 +126,38 @@ export class StructOpsEngine {
     if (!facts || !profile) return undefined;
     const registered = this.registered;
     const plain = (loader.sleepable ?? []).length === 0;
+    // Workspace modules join the profile as if loaded (kernel/workspaceModules.ts).
+    const modules = this.modules.for(profile, this.allFacts());
     const cached = plain ? this.traces.get(facts) : undefined;
-    if (cached && cached.profile === profile && cached.registered === registered) return cached.trace;
-    const trace = simulateObject(objectInput(facts), profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader);
-    if (plain) this.traces.set(facts, { profile, registered, trace });
+    if (cached && cached.profile === modules.profile && cached.registered === registered) return cached.trace;
+    const note = modules.noteStep();
+    const trace = simulateObject(objectInput(facts), modules.profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader, {
+      preamble: note ? [note] : [],
+      mapCreate: (map) => modules.mapCreateFindings(map),
+      progLoad: (maps, already) => modules.progLoadFindings(maps, facts.programs, already),
+    });
+    if (plain) this.traces.set(facts, { profile: modules.profile, registered, trace });
     return trace;
   }
 
-  /** Findings located in `file`, from every object whose simulation reaches it. */
+  /** insmod of a workspace module (its registrations) on the active profile; undefined when unknown. */
+  simulateRegistration(moduleName: string): ModuleTrace | undefined {
+    return this.activeProfile && this.modules.for(this.activeProfile, this.allFacts()).trace(moduleName);
+  }
+
+  /** rmmod of a workspace module while the workspace's BPF objects use it; undefined when unknown. */
+  simulateUnload(moduleName: string, scenario: UnloadScenario = {}): UnloadTrace | undefined {
+    const objects = this.objectFiles().flatMap((file) => {
+      const trace = this.simulate(file);
+      return trace ? [{ facts: this.files.get(file) as FileFacts, trace }] : [];
+    });
+    return this.activeProfile && this.modules.unload(this.activeProfile, this.allFacts(), moduleName, objects, scenario);
+  }
+
+  /** Findings located in `file`, from every object whose simulation reaches it and every module's registration. */
   findingsFor(file: string): Finding[] {
-    return this.objectFiles()
-      .map((object) => this.simulate(object))
+    const registrations = this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).allTraces() : [];
+    return [...this.objectFiles().map((object) => this.simulate(object)), ...registrations]
       .flatMap((trace) => (trace ? trace.steps.flatMap((s) => s.findings) : []))
       .filter((f) => f.location.file === file);
   }

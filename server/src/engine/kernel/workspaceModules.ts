@@ -6,10 +6,11 @@
 // modules, in file-name order) and LIVE; its registrations ran (see sim/register.ts for whether
 // they succeed); CONFIG_DEBUG_INFO_BTF_MODULES=y unless said otherwise.
 
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BtfSpec } from '../btf';
 import type { CFunction, CTypeDefinition, FileFacts, OpsDescriptor, Registration, StructVariable } from '../c/facts';
-import type { KbuildFacts } from '../c/kbuild';
+import { parseKbuild, type KbuildFacts } from '../c/kbuild';
 import type { Location } from '../common/location';
 import { CACHELINE_BYTES_X86_64, synthesizeBtf, type SynthesisProblem } from '../types';
 import type { BtfObject, KernelProfile } from './profile';
@@ -135,6 +136,34 @@ export function collectWorkspaceModules(
     });
   }
   return modules;
+}
+
+/**
+ * Kbuild facts for the directories of kernel-side sources that none of `known` covers, read from
+ * disk (`Kbuild`, then `Makefile`), so callers that never index build files still get module
+ * names. Unreadable or absent files are skipped.
+ */
+export function kbuildNear(files: readonly FileFacts[], known: readonly KbuildFacts[]): KbuildFacts[] {
+  const knownDirs = new Set(known.map((k) => path.dirname(path.resolve(k.file))));
+  const out: KbuildFacts[] = [];
+  for (const dir of new Set(files.filter(hasKernelSide).map((f) => path.dirname(path.resolve(f.file))))) {
+    if (knownDirs.has(dir)) continue;
+    for (const name of ['Kbuild', 'Makefile']) {
+      const file = path.join(dir, name);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      const facts = parseKbuild(file, text);
+      if (facts.objects.length > 0) {
+        out.push(facts);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** The value type `register_bpf_struct_ops(&d, T)` defines (include/linux/bpf.h, 6.9):

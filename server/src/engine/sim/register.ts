@@ -9,13 +9,15 @@ import type { CFunction, CMember, CTypeDefinition, FileFacts, MemberInit, OpsDes
 import { Errno } from '../common/errno';
 import type { Location } from '../common/location';
 import type { KernelProfile } from '../kernel/profile';
+import { isKbuildFile, parseKbuild, type KbuildFacts } from '../c/kbuild';
 import {
-  COMMON_VALUE, VALUE_PREFIX, extendProfileWithModules, isWorkspaceObject, kernelHasModuleStructOps,
+  COMMON_VALUE, VALUE_PREFIX, collectWorkspaceModules, extendProfileWithModules, kbuildNear, isWorkspaceObject, kernelHasModuleStructOps,
   type ExtendedProfile, type Located, type ModuleAssumptions, type WorkspaceBtfObject, type WorkspaceModule,
 } from '../kernel/workspaceModules';
 import { CheckId } from './checks';
 import type { LoadedMap } from './load';
 import { describeProfile } from './simulate';
+import { simulateUnload, type UnloadObject, type UnloadScenario, type UnloadTrace } from './unload';
 import { ExtraCheckId, type Finding, type RelatedInformation, type SimulationOutcome, type Step } from './trace';
 import { atLeast, formatVersion } from './versions';
 
@@ -58,7 +60,7 @@ const cmp = (v: KernelProfile['kernelVersion'], major: number, minor: number) =>
  */
 export function registrationRules(kernel: KernelProfile['kernelVersion']): RegistrationRules {
   const stable612 = kernel.major === 6 && kernel.minor === 12 && kernel.patch >= 117;
-  const s = stable612 ? ` (6.12.${kernel.patch}: as observed on Debian 6.12.117, §11)` : '';
+  const s = stable612 ? `; 6.12.${kernel.patch} as observed on Debian 6.12.117, §11` : '';
   const nullStubSkip = cmp(kernel, 6, 15) || stable612;
   const stubLookup = cmp(kernel, 6, 14) || stable612 ? 'kallsyms' : 'name';
   const moduleMemberCheck = cmp(kernel, 6, 14) || stable612;
@@ -215,18 +217,18 @@ class Registrar {
       unreg: 'at detach (map delete or link release)',
     };
     const findings: Finding[] = [];
-    for (const name of ['verifier_ops', 'init', 'init_member', 'reg', 'unreg']) {
+    // NULL init is reported by bpf_struct_ops_desc_init's simulation, where it oopses.
+    for (const name of ['verifier_ops', 'init_member', 'reg', 'unreg']) {
       const init = field(desc.item, name);
       if (!isNullValue(init)) continue;
       findings.push(this.finding(CheckId['REG-22'], 'error', undefined,
         `kernel NULL pointer dereference: struct bpf_struct_ops ${desc.item.varName}.${name} is NULL; the kernel would oops ${when[name]}`,
         init?.location ?? desc.item.nameLocation,
         `The kernel never checks \`.${name}\` for NULL: it is called ${when[name]}, which dereferences NULL and oopses. Provide a callback (it may just return 0).`,
-        { channel: 'none', crash: name === 'init' }));
+        { channel: 'none' }));
     }
-    const initFinding = findings.find((f) => f.crash);
-    // The init NULL dereference happens inside registration; it is reported in its step.
-    if (findings.length > 0) this.steps.push(stepOf(`struct bpf_struct_ops ${desc.item.varName}: callbacks the kernel calls unconditionally`, findings.map((f) => (f === initFinding ? { ...f, crash: false } : f)), 'ok'));
+    // These oops later (load, update, attach, detach), not during registration.
+    if (findings.length > 0) this.steps.push(stepOf(`struct bpf_struct_ops ${desc.item.varName}: callbacks the kernel calls unconditionally`, findings, 'ok'));
   }
 
   private register(reg: Located<Registration>, desc: Located<OpsDescriptor> | undefined): void {
@@ -304,7 +306,21 @@ class Registrar {
         { channel: 'none' }));
     }
     if (failed && reg.item.resultUse !== 'ignored') this.insmodFailed = true;
+    if (!failed) this.blockingAfter(reg, findings);
     this.steps.push(stepOf(action, findings));
+  }
+
+  /** REG-25: module init blocks after registering; the type stays unusable until init returns (module COMING). */
+  private blockingAfter(reg: Located<Registration>, findings: Finding[]): void {
+    const init = this.ctx.module.initFunction;
+    if (!init || reg.item.enclosingFunction !== init) return;
+    const fn = this.ctx.module.functions.find((f) => f.item.name === init && f.file === reg.file)?.item;
+    const after = (l: Location) => l.range.start.line > reg.item.location.range.start.line || (l.range.start.line === reg.item.location.range.start.line && l.range.start.character > reg.item.location.range.start.character);
+    const call = fn?.calls.find((c) => after(c.location) && /^(msleep|ssleep|msleep_interruptible|usleep_range|schedule_timeout\w*|schedule|wait_for_completion\w*|wait_event\w*|request_firmware|flush_workqueue)$/.test(c.name));
+    if (!call) return;
+    findings.push(this.finding(CheckId['REG-25'], 'warning', undefined, '', call.location,
+      `\`${call.name}\` runs inside module init after the type is registered: until init returns the module is COMING, not LIVE, so BPF_MAP_CREATE with its BTF fails with EINVAL (MAP-07) and BPF_PROG_LOAD with ENOTSUPP \`struct_ops module ${this.ctx.module.name} is not found\` (PRG-07, MOD-05).`,
+      { channel: 'none', related: [{ location: reg.item.location, message: 'registered here' }] }));
   }
 
   /** bpf_struct_ops_desc_init (6.12 order). Returns true when the desc is not registered. */
@@ -632,13 +648,15 @@ export class ModuleRegistry {
   private readonly traces = new Map<string, ModuleTrace>();
 
   private constructor(
+    /** The profile the workspace modules were added to. */
+    readonly base: KernelProfile,
     readonly extended: ExtendedProfile,
     readonly modules: readonly WorkspaceModule[],
     private readonly assumptions: (module: string) => ModuleAssumptions,
   ) {}
 
   static build(profile: KernelProfile, modules: readonly WorkspaceModule[], assumptions: (module: string) => ModuleAssumptions = () => ({})): ModuleRegistry {
-    return new ModuleRegistry(extendProfileWithModules(profile, modules, assumptions), modules, assumptions);
+    return new ModuleRegistry(profile, extendProfileWithModules(profile, modules, assumptions), modules, assumptions);
   }
 
   get profile(): KernelProfile {
@@ -647,6 +665,11 @@ export class ModuleRegistry {
 
   module(name: string): WorkspaceModule | undefined {
     return this.modules.find((m) => m.name === name);
+  }
+
+  /** Every workspace module's registration trace, in name order. */
+  allTraces(): ModuleTrace[] {
+    return this.modules.map((m) => this.trace(m.name) as ModuleTrace);
   }
 
   /** The registration trace of a module (memoized); undefined for an unknown module. */
@@ -696,7 +719,7 @@ export class ModuleRegistry {
   }
 
   /** PRG-11 for programs wired to a member of a workspace type whose cfi stub is NULL (6.12+). */
-  progLoadFindings(maps: readonly LoadedMap[], programs: readonly { name: string; nameLocation: Location }[]): Finding[] {
+  progLoadFindings(maps: readonly LoadedMap[], programs: readonly { name: string; nameLocation: Location }[], already: readonly Finding[] = []): Finding[] {
     if (!atLeast(this.profile.kernelVersion, 6, 12)) return [];
     const out: Finding[] = [];
     const seen = new Set<string>();
@@ -709,6 +732,8 @@ export class ModuleRegistry {
         const stub = found.type.stubs.get(w.member);
         if (stub?.kind !== 'null') continue;
         const program = programs.find((p) => p.name === w.program);
+        // The verifier stops at a program's first error: one the generic checks found wins.
+        if (program && already.some((f) => f.severity === 'error' && f.location.file === program.nameLocation.file && f.location.range.start.line === program.nameLocation.range.start.line)) continue;
         out.push({
           check: CheckId['PRG-11'], severity: 'error', phase: 'prog_load', errno: Errno.ENOTSUPP,
           message: `attach to unsupported member ${w.member} of struct ${map.kernel.typeName}`, channel: 'verifier', location: program?.nameLocation ?? w.location,
@@ -719,5 +744,58 @@ export class ModuleRegistry {
       }
     }
     return out;
+  }
+}
+
+// --- engine glue ----------------------------------------------------------------------------------
+
+const kernelSide = (f: FileFacts | undefined) => !!f && (f.descriptors.length > 0 || f.registrations.length > 0 || f.structVariables.length > 0 || f.module !== undefined);
+
+/**
+ * What the engine keeps for workspace modules: Kbuild facts, assumptions, and the registry for
+ * the active profile, rebuilt when a kernel-side source, a header or a build file changes.
+ */
+export class WorkspaceModuleState {
+  private readonly kbuild = new Map<string, KbuildFacts>();
+  private registry: ModuleRegistry | undefined;
+  /** Per-module assumptions (module BTF present or not); default: present. */
+  readonly assumptions = new Map<string, ModuleAssumptions>();
+
+  /** `readFacts` gives facts of headers the engine has not indexed (read from disk), or undefined. */
+  constructor(private readonly readFacts: (file: string) => FileFacts | undefined) {}
+
+  /** A file's facts changed from `previous` to `next` (undefined = added / removed). */
+  changed(file: string, previous: FileFacts | undefined, next: FileFacts | undefined): void {
+    if (file.endsWith('.h') || !previous || !next || kernelSide(previous) || kernelSide(next)) this.registry = undefined;
+    if (!next) this.kbuild.delete(file);
+  }
+
+  /** Kbuild/Makefile text; other files are ignored. */
+  updateKbuild(file: string, text: string): void {
+    if (!isKbuildFile(file)) return;
+    this.kbuild.set(file, parseKbuild(file, text));
+    this.registry = undefined;
+  }
+
+  setAssumptions(module: string, assumptions: ModuleAssumptions): void {
+    this.assumptions.set(module, assumptions);
+    this.registry = undefined;
+  }
+
+  /** The registry for `profile` over `files` (every known file's facts). */
+  for(profile: KernelProfile, files: readonly FileFacts[]): ModuleRegistry {
+    if (this.registry?.base === profile) return this.registry;
+    const kbuild = [...this.kbuild.values()];
+    const known = new Map(files.map((f) => [f.file, f]));
+    const modules = collectWorkspaceModules(files, [...kbuild, ...kbuildNear(files, kbuild)], (file) => known.get(file) ?? this.readFacts(file));
+    this.registry = ModuleRegistry.build(profile, modules, (name) => this.assumptions.get(name) ?? {});
+    return this.registry;
+  }
+
+  /** rmmod of `module` given the workspace's BPF objects simulated on the registry's profile. */
+  unload(profile: KernelProfile, files: readonly FileFacts[], moduleName: string, objects: readonly UnloadObject[], scenario: UnloadScenario = {}): UnloadTrace | undefined {
+    const registry = this.for(profile, files);
+    const module = registry.module(moduleName);
+    return module && simulateUnload(module, registry.profile, registry.trace(moduleName), objects, scenario);
   }
 }
