@@ -127,7 +127,8 @@ async function logText(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
   if (selected.trim()) return selected;
-  const clipboard = (await vscode.env.clipboard.readText()).trim();
+  // NOTE: in the web workbench reading the clipboard needs a browser permission prompt; skip it there.
+  const clipboard = vscode.env.uiKind === vscode.UIKind.Web ? '' : (await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '')).trim();
   const items: (vscode.QuickPickItem & { value: 'clipboard' | 'type' })[] = [];
   if (clipboard) items.push({ label: '$(clippy) Clipboard', description: clipboard.split('\n')[0].slice(0, 80), detail: `${clipboard.split('\n').length} line(s)`, value: 'clipboard' });
   items.push({ label: '$(edit) Type or paste one line…', description: "e.g. libbpf: struct_ops init_kern my_ops: Cannot find member x in kernel BTF, or -524", value: 'type' });

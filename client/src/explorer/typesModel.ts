@@ -19,18 +19,28 @@ export interface TypeNode {
   readonly children: readonly TypeNode[];
 }
 
-/** Short marks for a member: `required`, `unsupported (PRG-11)`, `no sleepable`. */
-export function memberMarks(member: TypeMemberInfo): string[] {
+/**
+ * Short marks for a member: `required`, `unsupported (PRG-11)`, and `sleepable` / `not sleepable`
+ * only where the type restricts sleepable programs to some members (`mixedSleep`), to keep the
+ * common case (every op may sleep, or none) quiet.
+ */
+export function memberMarks(member: TypeMemberInfo, mixedSleep = true): string[] {
   const marks: string[] = [];
   if (member.required) marks.push('required');
   if (member.unsupported) marks.push(`unsupported (${member.unsupported})`);
-  if (member.isFunctionPointer && member.sleepableAllowed === true) marks.push('sleepable ok');
-  if (member.isFunctionPointer && member.sleepableAllowed === false) marks.push('not sleepable');
+  if (mixedSleep && member.isFunctionPointer && !member.unsupported && member.sleepableAllowed === true) marks.push('sleepable');
+  if (mixedSleep && member.isFunctionPointer && !member.unsupported && member.sleepableAllowed === false) marks.push('not sleepable');
   return marks;
 }
 
+/** True when some function members may be sleepable and others may not. */
+function mixedSleepable(type: TypeInfo): boolean {
+  const values = new Set(type.members.filter((m) => m.isFunctionPointer && !m.unsupported && m.sleepableAllowed !== undefined).map((m) => m.sleepableAllowed));
+  return values.size > 1;
+}
+
 function memberNode(groupId: string, type: TypeInfo, member: TypeMemberInfo): TypeNode {
-  const marks = memberMarks(member);
+  const marks = memberMarks(member, mixedSleepable(type));
   const tooltipMarks = [
     member.required ? 'Required: the subsystem refuses a map without it.' : undefined,
     member.unsupported ? `Unsupported: the kernel refuses a program here (${member.unsupported}).` : undefined,

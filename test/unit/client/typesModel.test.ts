@@ -55,13 +55,26 @@ describe('Types model', () => {
 
   it('marks members required, unsupported and sleepable with the prototype', () => {
     const [ssthresh, getInfo, name] = typeRoots(data)[0].children[0].children;
-    expect(ssthresh.description).toBe('required, not sleepable · u32 (*ssthresh)(struct sock *sk)');
+    expect(ssthresh.description).toBe('required · u32 (*ssthresh)(struct sock *sk)');
+    expect(ssthresh.tooltip).toContain('A sleepable (struct_ops.s) program is refused here (PRG-12).');
     expect(ssthresh.tooltip).toContain('Required: the subsystem refuses a map without it.');
     expect(getInfo.icon).toBe('circle-slash');
     expect(getInfo.description).toMatch(/^unsupported \(PRG-11\) · size_t/);
     expect(name.icon).toBe('symbol-field');
     expect(name.description).toBe('char name[16]');
-    expect(memberMarks({ name: 'x', index: 0, prototype: '', isFunctionPointer: true, required: false, sleepableAllowed: true })).toEqual(['sleepable ok']);
+    expect(memberMarks({ name: 'x', index: 0, prototype: '', isFunctionPointer: true, required: false, sleepableAllowed: true })).toEqual(['sleepable']);
+    expect(memberMarks({ name: 'x', index: 0, prototype: '', isFunctionPointer: true, required: false, sleepableAllowed: true }, false)).toEqual([]);
+  });
+
+  it('marks sleepable members only where the type mixes sleepable and non-sleepable ops', () => {
+    const mixed: TypesData = { profile: 'p', groups: [{ name: 'vmlinux', origin: 'vmlinux', source: 's', types: [{ name: 'sched_ext_ops', registered: true, members: [
+      { name: 'init', index: 0, prototype: 's32 (*init)(void)', isFunctionPointer: true, required: false, sleepableAllowed: true },
+      { name: 'enqueue', index: 1, prototype: 'void (*enqueue)(struct task_struct *p, u64 f)', isFunctionPointer: true, required: false, sleepableAllowed: false },
+    ] }] }] };
+    expect(typeRoots(mixed)[0].children[0].children.map((m) => m.description)).toEqual([
+      'sleepable · s32 (*init)(void)',
+      'not sleepable · void (*enqueue)(struct task_struct *p, u64 f)',
+    ]);
   });
 
   it('lists modules for the registration and unload pickers', () => {
