@@ -117,14 +117,17 @@ function contains(range: RevealTarget['range'], line: number, character: number)
 }
 
 /**
- * The node to reveal for a cursor position: the member whose initializer holds it, else the nearest
+ * The node to reveal for a cursor position: the member initializer on that line, else the nearest
  * map declared at or above it in that file, else the file's object node; undefined for other files.
  */
 export function nodeAt(roots: readonly ExplorerNode[], uri: string, line: number, character: number): ExplorerNode | undefined {
   const object = roots.find((r) => r.uri === uri);
   if (!object) return undefined;
   for (const map of object.children) {
-    const member = map.children.find((m) => m.anchor && contains(m.anchor.range, line, character));
+    // Any position on a member's lines counts (the cursor is often in the indentation before it);
+    // with several members on one line, the one at or before the cursor.
+    const onLine = map.children.filter((m) => m.anchor && m.anchor.range.start.line <= line && line <= m.anchor.range.end.line);
+    const member = onLine.find((m) => contains(m.anchor!.range, line, character)) ?? onLine.filter((m) => m.anchor!.range.start.character <= character).pop() ?? onLine[0];
     if (member) return member;
   }
   const above = object.children.filter((m) => m.anchor && m.anchor.range.start.line <= line).sort((a, b) => b.anchor!.range.start.line - a.anchor!.range.start.line);

@@ -71,6 +71,7 @@ describe('Maps & Programs model', () => {
   it('finds the node to reveal for a cursor position: member, else the map above, else the file', () => {
     const roots = explorerRoots(data);
     expect(nodeAt(roots, 'file:///w/b.bpf.c', 31, 4)?.label).toBe('.x');
+    expect(nodeAt(roots, 'file:///w/b.bpf.c', 31, 0)?.label).toBe('.x'); // in the indentation
     expect(nodeAt(roots, 'file:///w/b.bpf.c', 35, 0)?.label).toBe('z_cc');
     expect(nodeAt(roots, 'file:///w/b.bpf.c', 45, 0)?.label).toBe('y_cc');
     expect(nodeAt(roots, 'file:///w/b.bpf.c', 2, 0)?.label).toBe('b.bpf.c');
