@@ -108,14 +108,6 @@ export interface ModuleTrace {
 
 // --- helpers -------------------------------------------------------------------------------------
 
-function outcomeOf(steps: readonly Step[]): SimulationOutcome {
-  for (const s of steps) {
-    const failure = s.findings.find((f) => f.severity === 'error' && (f.errno !== undefined || f.crash));
-    if (failure) return { ok: false, phase: failure.phase, errno: failure.errno, check: failure.check, message: failure.message, crash: failure.crash };
-  }
-  return { ok: true };
-}
-
 const stepOf = (action: string, findings: Finding[], outcome?: Step['outcome']): Step => ({
   phase: 'register',
   action,
@@ -187,6 +179,8 @@ class Registrar {
   /** Descriptors in each BTF object's struct_ops_tab (btf_add_struct_ops compares the pointer). */
   private readonly tables = new Map<string, Set<string>>();
   private insmodFailed = false;
+  /** What makes module init (hence insmod) fail: a returned/checked registration error, or an oops. */
+  insmodFailure: Finding | undefined;
 
   constructor(private readonly ctx: RegContext) {}
 
@@ -244,6 +238,7 @@ class Registrar {
         explanation: `Linux ${profile.kernelVersion.text} predates dynamic struct_ops registration (6.9): modules cannot define struct_ops types; only the static BPF_STRUCT_OPS_TYPE list in kernel/bpf/bpf_struct_ops_types.h exists, and struct bpf_struct_ops has no .owner.`,
         rule: 'kernel < 6.9: no register_bpf_struct_ops (static list only)',
       });
+      this.insmodFailure ??= findings[0];
       this.steps.push(stepOf(`${call} in ${module.name}`, findings));
       return;
     }
@@ -296,16 +291,19 @@ class Registrar {
 
   private finish(reg: Located<Registration>, action: string, findings: Finding[]): void {
     const failed = findings.some((f) => f.severity === 'error');
-    if (failed && this.registered.length > 0 && !this.insmodFailed) {
+    // REG-24 matters when the module still loads: a failing registration whose result is ignored.
+    if (failed && this.registered.length > 0 && !this.insmodFailed && reg.item.resultUse === 'ignored') {
       const kept = this.registered.map((t) => t.typeName).join(', ');
       const location = reg.item.location;
       findings.push(this.finding(CheckId['REG-24'], 'warning', undefined, '', location,
-        reg.item.resultUse === 'ignored'
-          ? `This registration fails but ${kept} registered earlier stay in the module's struct_ops table, and the module loads (the result is ignored) with only part of its types.`
-          : `This registration fails after ${kept} succeeded; module init returns the error, so insmod fails and the module's BTF (with the earlier registrations) is freed.`,
+        `This registration fails but ${kept} registered earlier stay in the module's struct_ops table, and the module loads (the result is ignored) with only part of its types.`,
         { channel: 'none' }));
     }
-    if (failed && reg.item.resultUse !== 'ignored') this.insmodFailed = true;
+    const crash = findings.find((f) => f.crash);
+    if (failed && (reg.item.resultUse !== 'ignored' || crash)) {
+      this.insmodFailed = true;
+      this.insmodFailure ??= crash ?? findings.find((f) => f.severity === 'error');
+    }
     if (!failed) this.blockingAfter(reg, findings);
     this.steps.push(stepOf(action, findings));
   }
@@ -587,7 +585,9 @@ export function simulateRegistration(module: WorkspaceModule, profile: KernelPro
     ...(kernelHasModuleStructOps(profile) ? rules.why : []),
     object ? `${module.name}: synthesized BTF (object #${object.objectId}), module assumed loaded and LIVE once init returns` : `${module.name}: no BTF object in the profile`,
   ];
-  return { module: module.name, profile: describeProfile(profile), steps: registrar.steps, outcome: outcomeOf(registrar.steps), registered: registrar.registered, notes };
+  const f = registrar.insmodFailure;
+  const outcome: SimulationOutcome = f ? { ok: false, phase: f.phase, errno: f.errno, check: f.check, message: f.message, crash: f.crash } : { ok: true };
+  return { module: module.name, profile: describeProfile(profile), steps: registrar.steps, outcome, registered: registrar.registered, notes };
 }
 
 // --- legacy static list (< 6.9) --------------------------------------------------------------------
