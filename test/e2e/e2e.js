@@ -35,6 +35,13 @@ const EXPECT = {
     program: 'broken_ssthresh', // ... in this file
   },
   good: { path: 'tcp_cc/good_cc.bpf.c', file: 'good_cc.bpf.c', map: 'good_cc', description: /·\s*loads\s*$/, mapLine: /^SEC\("\.struct_ops"\)/, lens: /loads\b/ },
+  module: {
+    path: 'modules/my_ops/my_ops.bpf.c',
+    file: 'my_ops.bpf.c',
+    map: 'my_ops_impl',
+    description: /·\s*loads\s*$/,
+    type: 'struct my_ops', // in the Types view, under the workspace module's group
+  },
   ext: { publisherName: 'bpf-struct-ops.bpf-struct-ops', container: 'struct_ops', view: 'Maps & Programs', status: 'struct_ops' },
 };
 
@@ -426,6 +433,28 @@ check('g', `quick fix offered on the ${EXPECT.broken.check} squiggle (Ctrl+.)`, 
   assert(items.includes(EXPECT.broken.squiggleText), `no action mentions ${EXPECT.broken.squiggleText}: ${JSON.stringify(items)}`);
   return `actions: ${JSON.stringify(items.slice(0, 200))}`; // widget left open for the screenshot
 }, { needs: ['c'] });
+
+check('m', `workspace module: Types view lists ${EXPECT.module.type}; ${EXPECT.module.map} (implements it) "loads"`, async (page) => {
+  const pane = await mapsPane(page);
+  const impl = await mapRow(pane, EXPECT.module);
+  const desc = (await rowText(impl)).desc;
+  assert(EXPECT.module.description.test(desc), `${EXPECT.module.map} description ${JSON.stringify(desc)} does not match ${EXPECT.module.description}`);
+  const header = page.locator('.pane-header', { hasText: /^\s*Types/ }).first();
+  if (!(await header.count())) throw skip('no Types view');
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const types = page.locator('.pane', { has: header }).first();
+  const row = treeRow(types, EXPECT.module.type);
+  const end = Date.now() + 30000;
+  while (Date.now() < end && !(await row.isVisible().catch(() => false))) {
+    const closed = types.locator('[role="treeitem"][aria-level="1"][aria-expanded="false"] .monaco-tl-twistie');
+    if (await closed.count()) await closed.first().click();
+    await sleep(250);
+  }
+  await row.waitFor({ timeout: 1000 });
+  const groups = (await types.locator('[role="treeitem"][aria-level="1"]').evaluateAll((els) => els.map((e) => e.innerText.trim()))).map(oneLine);
+  await sleep(300);
+  return `${EXPECT.module.map}: ${JSON.stringify(desc)}; ${EXPECT.module.type}: ${JSON.stringify((await rowText(row)).desc)}; groups: ${JSON.stringify(groups)}`;
+}, { needs: ['a'] });
 
 check('h', `applying "Remove member" re-simulates live: ${EXPECT.broken.map} no longer fails with ${EXPECT.broken.check} (explorer, Problems)`, async (page) => {
   // Mutates the workspace copy (unsaved edit): keep this the last check, or add read-only checks before it.
