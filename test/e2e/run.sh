@@ -3,7 +3,7 @@
 # playwright-core + Debian chromium, offline. See /work/shared/docs/E2E-VSCODE.md.
 #   bash test/e2e/run.sh
 # Env: E2E_CACHE (tool cache, default /var/tmp/struct-ops-e2e), E2E_CHROMIUM (default /usr/bin/chromium), E2E_VSIX (test this .vsix instead of
-#   building one), E2E_KEEP=1 (keep the run dir), E2E_TIMEOUT (seconds for e2e.js, default 360).
+#   building one), E2E_KEEP=1 (keep the run dir), E2E_TIMEOUT (seconds for e2e.js, default 420).
 # Exit 0 when every check passes (or "e2e skipped: ..." when chromium cannot be installed), else 1.
 # The last line of output is always "N passed, N failed".
 set -uo pipefail
@@ -153,12 +153,12 @@ say "code-server pid $! pgid $CS_PGID on 127.0.0.1:$PORT (run dir $RUN)"
 t=$(date +%s)
 export E2E_PORT=$PORT E2E_RUN=$RUN E2E_WORKSPACE=$RUN/workspace E2E_SHOTS=$SHOTS E2E_REPO=$REPO
 export E2E_PLAYWRIGHT=$E2E_CACHE/tools/node_modules/playwright-core
-setsid timeout -k 10 "${E2E_TIMEOUT:-360}" "$N24" "$HERE/e2e.js" "$RUN" < /dev/null &
+setsid timeout -k 10 "${E2E_TIMEOUT:-420}" "$N24" "$HERE/e2e.js" "$RUN" < /dev/null &
 UI_PID=$!; UI_PGID=$(ps -o pgid= -p $UI_PID | tr -d ' '); [ -n "$UI_PGID" ] || UI_PGID=$UI_PID
 echo "$UI_PGID" > "$RUN/ui.pgid"
 wait $UI_PID; rc=$?
 T_UI=$(( $(date +%s) - t ))
 [ -f "$RUN/summary.env" ] && . "$RUN/summary.env"   # written after every check, so partial on a timeout
-if [ $rc = 124 ] || [ $rc = 137 ]; then pre FAIL "e2e.js" "timed out after ${E2E_TIMEOUT:-360}s (results so far counted)"
+if [ $rc = 124 ] || [ $rc = 137 ]; then pre FAIL "e2e.js" "timed out after ${E2E_TIMEOUT:-420}s (results so far counted)"
 elif [ ! -f "$RUN/summary.env" ] || { [ $rc != 0 ] && [ "${E2E_FAILED:-0}" = 0 ]; }; then pre FAIL "e2e.js" "exited $rc"; fi
 finish
