@@ -97,17 +97,11 @@ function definedFunctions(tree: Tree): Set<string> {
   const cached = functionsByTree.get(tree);
   if (cached) return cached;
   const names = new Set<string>();
-  const stack: Node[] = [tree.rootNode];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'function_definition') {
-      let d = node.childForFieldName('declarator');
-      while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? d.namedChild(0);
-      const name = d?.childForFieldName('declarator');
-      if (name?.type === 'identifier') names.add(name.text);
-      continue;
-    }
-    for (const child of node.namedChildren) if (child) stack.push(child);
+  for (const node of tree.rootNode.descendantsOfType('function_definition')) {
+    let d = node.childForFieldName('declarator');
+    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? d.namedChild(0);
+    const name = d?.childForFieldName('declarator');
+    if (name?.type === 'identifier') names.add(name.text);
   }
   functionsByTree.set(tree, names);
   return names;
@@ -135,6 +129,7 @@ class BodyWalker {
   private readonly fieldWrites: FieldWrite[] = [];
   private readonly identifiers: Node[] = [];
   private readonly liveLocals = new Map<string, boolean | 'pending'>();
+  private readonly localOrigins = new Map<string, Origin | undefined>();
   private readonly localFunctions: Set<string>;
   private hasGoto = false;
 
@@ -160,9 +155,8 @@ class BodyWalker {
   private collectLocals(): void {
     const declared = new Map<string, number>();
     const reassigned = new Set<string>();
-    const stack: Node[] = [this.body];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
+    const kinds = ['declaration', 'assignment_expression', 'update_expression', 'pointer_expression', 'goto_statement', 'labeled_statement'];
+    for (const node of this.body.descendantsOfType(kinds)) {
       if (node.type === 'declaration') {
         const base = typeOfSpecifier(node.childForFieldName('type'));
         for (const d of node.childrenForFieldName('declarator')) {
@@ -187,7 +181,6 @@ class BodyWalker {
       } else if (node.type === 'goto_statement' || node.type === 'labeled_statement') {
         this.hasGoto = true;
       }
-      for (const child of node.namedChildren) if (child) stack.push(child);
     }
     for (const [name, binding] of this.bindings) {
       if (binding.kind === 'local' && ((declared.get(name) ?? 0) > 1 || reassigned.has(name))) {
@@ -203,10 +196,21 @@ class BodyWalker {
   // ---- the walk: ctx reads and writes ----
 
   private walk(root: Node): void {
-    const stack: Node[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (this.deadBranch(node)) continue;
+    // One query for the nodes that matter; unevaluated and dead regions are cut out by offset.
+    const skipped: [number, number][] = [];
+    for (const node of root.descendantsOfType(['if_statement', 'sizeof_expression', 'alignof_expression', 'offsetof_expression'])) {
+      if (node.type !== 'if_statement') {
+        skipped.push([node.startIndex, node.endIndex]);
+        continue;
+      }
+      const cond = evalConst(strip(node.childForFieldName('condition')), this.options.lookup);
+      if (cond === undefined) continue;
+      const dead = cond === 0n ? node.childForFieldName('consequence') : node.childForFieldName('alternative');
+      if (dead) skipped.push([dead.startIndex, dead.endIndex]);
+    }
+    const inSkipped = (n: Node) => skipped.some(([a, b]) => n.startIndex >= a && n.endIndex <= b);
+    for (const node of root.descendantsOfType(['identifier', 'subscript_expression', 'assignment_expression', 'update_expression', 'gnu_asm_expression'])) {
+      if (skipped.length > 0 && inSkipped(node)) continue;
       switch (node.type) {
         case 'identifier':
           this.identifiers.push(node);
@@ -224,31 +228,10 @@ class BodyWalker {
         case 'gnu_asm_expression':
           this.asmStores(node);
           break;
-        case 'sizeof_expression':
-        case 'alignof_expression':
-        case 'offsetof_expression':
-          continue;
         default:
           break;
       }
-      for (let i = node.namedChildCount - 1; i >= 0; i--) {
-        const child = node.namedChild(i);
-        if (child) stack.push(child);
-      }
     }
-  }
-
-  /** A statement under `if (0)` / the else of `if (1)`: clang drops it. */
-  private deadBranch(node: Node): boolean {
-    const parent = node.parent;
-    if (!parent) return false;
-    if (parent.type === 'if_statement') {
-      const cond = evalConst(strip(parent.childForFieldName('condition')), this.options.lookup);
-      if (cond === undefined) return false;
-      if (same(node, parent.childForFieldName('consequence'))) return cond === 0n;
-      if (same(node, parent.childForFieldName('alternative'))) return cond !== 0n;
-    }
-    return false;
   }
 
   private record(read: CtxRead): void {
@@ -381,15 +364,18 @@ class BodyWalker {
     return live;
   }
 
+  private byName?: Map<string, Node[]>;
+
   private occurrences(name: string): Node[] {
-    const out: Node[] = [];
-    const stack: Node[] = [this.body];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.type === 'identifier' && node.text === name) out.push(node);
-      for (const child of node.namedChildren) if (child) stack.push(child);
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const id of this.body.descendantsOfType('identifier')) {
+        const list = this.byName.get(id.text) ?? [];
+        list.push(id);
+        this.byName.set(id.text, list);
+      }
     }
-    return out;
+    return this.byName.get(name) ?? [];
   }
 
   // ---- origins: pointers loaded from an argument ----
@@ -404,8 +390,12 @@ class BodyWalker {
           return binding.slot !== undefined && binding.type.kind === 'pointer' ? { slot: binding.slot, pointee: binding.type.to } : undefined;
         }
         if (binding?.kind === 'local' && binding.tracked && binding.type.kind === 'pointer' && binding.init) {
+          if (this.localOrigins.has(n.text)) return this.localOrigins.get(n.text);
+          this.localOrigins.set(n.text, undefined);
           const from = this.origin(binding.init, depth + 1) ?? this.ctxOrigin(binding.init);
-          return from && { slot: from.slot, pointee: binding.type.to };
+          const origin = from && { slot: from.slot, pointee: binding.type.to };
+          this.localOrigins.set(n.text, origin);
+          return origin;
         }
         return undefined;
       }
@@ -546,6 +536,8 @@ class BodyWalker {
   private derefs(): PointerDeref[] {
     const bySlot = new Map<number, Node[]>();
     for (const id of this.identifiers) {
+      const binding = this.bindings.get(id.text);
+      if (!binding || binding.kind === 'ctx' || binding.type.kind !== 'pointer') continue;
       const origin = this.isUse(id) ? this.origin(id) : undefined;
       if (!origin) continue;
       const list = bySlot.get(origin.slot) ?? [];
@@ -582,7 +574,10 @@ class BodyWalker {
       }
       const store = isStoreTarget(access);
       if (!store && !this.live(access)) continue;
-      const guard = this.guarded(access, slot) ? 'checked' : tested || this.hasGoto ? 'unknown' : 'unchecked';
+      // A NULL test anywhere, even after the use, makes it unknown: clang sinks a load whose value
+      // is needed only past the test below it (observed 6.18/clang 14: `v = p->x; if (!p) return 0;`).
+      const testedAnywhere = tested || uses.some((u) => this.isNullTest(this.pointerExpression(u), slot));
+      const guard = this.guarded(access, slot) ? 'checked' : testedAnywhere || this.hasGoto ? 'unknown' : 'unchecked';
       return { slot, guard, location: this.options.locate(access), order: store ? access.parent!.endIndex : access.startIndex };
     }
     return undefined;
@@ -706,10 +701,13 @@ class BodyWalker {
     let child = access;
     let parent = access.parent;
     while (parent && !same(child, this.body)) {
-      const op = parent.type === 'binary_expression' ? parent.childForFieldName('operator')?.text : undefined;
-      const right = same(child, parent.childForFieldName('right'));
-      if (op === '&&' && right && this.impliesNonNullWhenTrue(parent.childForFieldName('left'), slot)) return true;
-      if (op === '||' && right && this.impliesNonNullWhenFalse(parent.childForFieldName('left'), slot)) return true;
+      if (parent.type === 'binary_expression') {
+        const op = parent.childForFieldName('operator')?.text;
+        if ((op === '&&' || op === '||') && same(child, parent.childForFieldName('right'))) {
+          const left = parent.childForFieldName('left');
+          if (op === '&&' ? this.impliesNonNullWhenTrue(left, slot) : this.impliesNonNullWhenFalse(left, slot)) return true;
+        }
+      }
       if (parent.type === 'conditional_expression' || parent.type === 'if_statement') {
         const cond = parent.childForFieldName('condition');
         if (same(child, parent.childForFieldName('consequence')) && this.impliesNonNullWhenTrue(cond, slot)) return true;
