@@ -2,6 +2,7 @@
 // facts and the kernel BTF: ctx loads past the member's arguments, stores the subsystem's
 // btf_struct_access refuses, and __nullable arguments used before a NULL check. The verifier walks
 // instructions in order and stops at the first error; source order stands in for instruction order.
+// A message that spans several verifier log lines (PRG-16) holds them in log order, joined by '\n'.
 
 import { BtfKind, type BtfSpec } from '../btf';
 import type { BpfProgram, FieldWrite, PointerDeref } from '../c/facts';
