@@ -12,7 +12,7 @@ import type { CParser } from '../../../server/src/engine/c/parser';
 import { Errno } from '../../../server/src/engine/common/errno';
 import { loadKernelProfile, type KernelProfile } from '../../../server/src/engine/kernel/profile';
 import { buildModuleObject, collectWorkspaceModules, extendProfileWithModules, type ModuleAssumptions } from '../../../server/src/engine/kernel/workspaceModules';
-import { ModuleRegistry, registrationRules, type ModuleTrace } from '../../../server/src/engine/sim/register';
+import { ModuleRegistry, registrationRules, simulateLegacyRegistration, type ModuleTrace } from '../../../server/src/engine/sim/register';
 import type { Finding } from '../../../server/src/engine/sim/trace';
 import { repoRoot, testParser } from '../c/helpers';
 
@@ -200,5 +200,18 @@ describe('module BTF', () => {
     expect(t.outcome).toMatchObject({ ok: false, errno: Errno.EOPNOTSUPP, check: 'REG-14', message: "'struct module' btf id not found. Is CONFIG_MODULES enabled? bpf_struct_ops 'my_ops' needs module support." });
     const older = ModuleRegistry.build({ ...profile, kernelVersion: { major: 6, minor: 12, patch: 0, text: '6.12' } }, [module]).trace(module.name) as ModuleTrace;
     expect(older.outcome.ok).toBe(true);
+  });
+});
+
+describe('legacy static list (< 6.9)', () => {
+  const text = '#include "bpf_struct_ops_types.h"\nBPF_STRUCT_OPS_TYPE(tcp_congestion_ops)\nBPF_STRUCT_OPS_TYPE(my_legacy_ops)\n';
+  it('REG-L3: a listed type without its value type in vmlinux BTF is skipped', async () => {
+    const facts = extractFacts(parser, path.join(regDir, 'legacy_types.h'), text, { useCompileFlags: false });
+    expect(facts.legacyTypes.map((t) => t.name)).toEqual(['tcp_congestion_ops', 'my_legacy_ops']);
+    const steps = simulateLegacyRegistration([facts], await profileFor('6.8'));
+    const all = steps.flatMap((s) => s.findings);
+    expect(all.map((f) => [f.check, f.message])).toEqual([['REG-L3', 'Cannot find struct bpf_struct_ops_my_legacy_ops in btf_vmlinux']]);
+    const newer = simulateLegacyRegistration([facts], await profileFor('6.12'));
+    expect(newer.flatMap((s) => s.findings).every((f) => f.severity === 'information')).toBe(true);
   });
 });

@@ -336,7 +336,7 @@ class Registrar {
         return fail(CheckId['REG-22'], undefined, `kernel NULL pointer dereference: ${d.varName}.name is NULL; the kernel would oops at registration (strlen(st_ops->name))`,
           nameField?.location ?? d.nameLocation, 'bpf_struct_ops_desc_init starts with strlen(st_ops->name). Set `.name` to the ops struct\'s name.', { channel: 'none', crash: true });
       }
-      findings.push(this.finding(CheckId['REG-06'], 'information', undefined, '', (nameField as MemberInit).location, `\`.name\` could not be evaluated here; the registration is simulated with the type argument \`${reg.item.typeName ?? '?'}\`.`));
+      findings.push(this.finding(CheckId['REG-06'], 'information', undefined, '', (nameField as MemberInit).location, `\`.name\` could not be evaluated here; the registration is simulated with the type argument \`${reg.item.typeName ?? '?'}\`.`, { channel: 'none' }));
     }
     const name = nameField?.value.kind === 'string' ? nameField.value.value : reg.item.typeName ?? '';
     const nameLoc = nameField?.valueLocation ?? d.nameLocation;
