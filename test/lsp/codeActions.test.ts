@@ -74,6 +74,14 @@ describe('quick fixes over LSP (kernel 6.18, libbpf 1.7)', () => {
     expect(await editor.apply(cc.uri, text, rename, 'BUILD-01')).toBe(cc.text);
   });
 
+  it('LIB-09: renames a misspelled map type to the closest registered struct_ops type', async () => {
+    const text = cc.text.replace('struct tcp_congestion_ops feat_cc', 'struct tcp_congestion_opz feat_cc');
+    const { diagnostic, actions } = await editor.actionsFor(cc.uri, text, 'LIB-09');
+    expect(diagnostic.range).toEqual(rangeOf(text, 'tcp_congestion_opz'));
+    const rename = actions.find((a) => a.title === "Change type to 'struct tcp_congestion_ops'");
+    expect(await editor.apply(cc.uri, text, rename, 'LIB-09')).toBe(cc.text);
+  });
+
   it('BUILD-01: replaces an undeclared program name with the closest struct_ops program', async () => {
     const text = cc.text.replace('(void *)feat_undo,', '(void *)feat_undoo,');
     const { actions } = await editor.actionsFor(cc.uri, text, 'BUILD-01');

@@ -1,4 +1,5 @@
 // Quick fixes keyed on the diagnostic code (the check ID), plus section rewrites on request:
+// - LIB-09: rename a misspelled map type to the closest registered struct_ops type;
 // - BUILD-01/LIB-12: rename a misspelled member to the closest kernel member; LIB-12: remove it;
 //   BUILD-01 (undeclared identifier): use the closest struct_ops program;
 // - UPD-13/14/15 "does not implement required ops": add typed program stubs and wire them;
@@ -257,6 +258,18 @@ function forDiagnostic(ctx: FeatureContext, source: SourceView, diagnostic: Diag
       if (!program || !/^\??struct_ops\.s(\/|$)/.test(program.section)) return [];
       const section = toggledProgramSection(program.section) as string;
       return [fix(`Make '${program.name}' non-sleepable: SEC("${section}")`, diagnostic, source.uri, [sectionEdit(program.sectionLocation.range, section)], true)];
+    }
+    case 'LIB-09': {
+      const map = source.facts.maps.find((m) => sameRange(m.typeLocation.range, diagnostic.range));
+      const profile = ctx.engine.profile;
+      if (!map || !profile) return [];
+      const flavor = map.typeName.indexOf('___');
+      const essential = flavor > 0 ? map.typeName.slice(0, flavor) : map.typeName;
+      const registered = profile.objects.flatMap((o) => o.spec.structOpsValueTypes().map((v) => v.typeName));
+      const target = closestName(essential, registered);
+      if (!target) return [];
+      const newName = `${target}${flavor > 0 ? map.typeName.slice(flavor) : ''}`;
+      return [fix(`Change type to 'struct ${newName}'`, diagnostic, source.uri, [{ range: map.typeLocation.range, newText: newName }], true)];
     }
     case 'LIB-20':
     case 'PRG-06':
