@@ -21,6 +21,7 @@ commands:
 
 const env = {
   wasm: { wasmDir: __dirname },
+  workerScript: path.join(__dirname, 'indexWorker.js'),
   profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
 };
 

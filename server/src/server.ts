@@ -8,5 +8,6 @@ import { StructOpsServer } from './lsp/structOpsServer';
 const connection = createConnection(ProposedFeatures.all);
 void StructOpsServer.start(connection, {
   wasm: { wasmDir: __dirname },
+  workerScript: path.join(__dirname, 'indexWorker.js'),
   profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
 }).then(() => connection.listen());

@@ -4,13 +4,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StructOpsEngine, type CParserOptions, type KernelProfile, type Logger } from '../engine';
-import { findCFiles } from '../lsp/workspaceFiles';
 import { lastValue, type ParsedArgs } from './args';
 import type { CliIo } from './io';
 
 export interface CliEnvironment {
   readonly wasm: CParserOptions;
   readonly profilesDir: string;
+  /** The bundled index worker, for folders; absent: index in this thread. */
+  readonly workerScript?: string;
 }
 
 /** Flags every engine-backed subcommand takes. */
@@ -40,6 +41,8 @@ export async function engineFromArgs(args: ParsedArgs, io: CliIo, env: CliEnviro
     logger,
     includeDirs: (args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d)),
     defines: defines(args),
+    workers: env.workerScript ? 2 : 0,
+    workerScript: env.workerScript,
   });
   const profile = await engine.configureProfile({
     btf: (args.values.get('--btf') ?? []).map((b) => path.resolve(io.cwd, b)),
@@ -50,23 +53,31 @@ export async function engineFromArgs(args: ParsedArgs, io: CliIo, env: CliEnviro
   return { engine, profile };
 }
 
-/** Reads the C files under the given paths into the engine; the message naming a missing path otherwise. */
+/**
+ * Indexes the given files and folders (folders: scan, prefilter, parse candidates); returns the
+ * files with facts, or the message naming a path that does not exist.
+ */
 export async function loadPaths(engine: StructOpsEngine, paths: readonly string[], io: CliIo, logger: Logger): Promise<string[] | string> {
+  const folders: string[] = [];
   const files: string[] = [];
   for (const p of paths) {
     const full = path.resolve(io.cwd, p);
     const stat = await fs.stat(full).catch(() => undefined);
     if (!stat) return `no such file or folder: ${p}`;
-    if (stat.isDirectory()) files.push(...(await findCFiles(full, (f, reason) => logger.info(`skipping ${f}: ${reason}`))));
+    if (stat.isDirectory()) folders.push(full);
     else files.push(full);
   }
-  const unique = [...new Set(files)].sort();
-  for (const file of unique) {
+  if (folders.length > 0) {
+    const summary = await engine.indexFolders(folders);
+    for (const skipped of summary.skipped) logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
+  }
+  for (const file of files) {
     try {
       engine.updateFile(file, await fs.readFile(file, 'utf8'));
     } catch (error) {
       logger.warn(`skipping ${file}: ${(error as Error).message}`);
     }
   }
-  return unique;
+  const inFolders = (f: string) => folders.some((d) => f === d || f.startsWith(d + path.sep));
+  return engine.allFacts().map((f) => f.file).filter((f) => files.includes(f) || inFolders(f));
 }

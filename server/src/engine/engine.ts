@@ -2,9 +2,9 @@
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
 import { readFileSync } from 'node:fs';
-import { createCParser, type CParser, type CParserOptions } from './c/parser';
-import { extractFacts } from './c/extract';
+import type { CParserOptions } from './c/parser';
 import type { CTypeDefinition, FileFacts } from './c/facts';
+import { WorkspaceIndex, type IndexRunOptions, type IndexSummary } from './index/workspace';
 import type { Logger } from './common/logger';
 import { loadKernelProfile, type KernelProfile, type ProfileError } from './kernel/profile';
 import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTable } from './kernel/liveState';
@@ -24,6 +24,11 @@ export interface EngineOptions {
   /** `-I` directories and `-D` definitions for every file, besides what compile databases say. */
   readonly includeDirs?: readonly string[];
   readonly defines?: readonly (readonly [string, string])[];
+  /** Worker threads for bulk indexing (0: in this thread) and the bundled worker entry. */
+  readonly workers?: number;
+  readonly workerScript?: string;
+  /** Globs excluded from folder scans (`files.exclude`). */
+  readonly exclude?: readonly string[];
 }
 
 export interface ProfileSettings {
@@ -35,29 +40,46 @@ export interface ProfileSettings {
 }
 
 export class StructOpsEngine {
-  private readonly files = new Map<string, FileFacts>();
   private activeProfile: KernelProfile | undefined;
   private profileProblem: ProfileError | undefined;
   private registered: RegisteredNameTable = builtinRegisteredNames;
   /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
   private readonly traces = new WeakMap<FileFacts, { profile: KernelProfile; registered: RegisteredNameTable; trace: ObjectTrace }>();
   /** Kernel modules in the workspace: Kbuild facts, module BTF and registrations (sim/register.ts). */
-  readonly modules = new WorkspaceModuleState((file) => {
-    try {
-      return extractFacts(this.parser, file, readFileSync(file, 'utf8'), { logger: this.options.logger, includeDirs: this.options.includeDirs, defines: this.options.defines });
-    } catch {
-      return undefined;
-    }
-  });
+  readonly modules = new WorkspaceModuleState((file) => this.index.facts(file) ?? this.index.refreshFile(file).facts);
 
   private constructor(
-    private readonly parser: CParser,
+    private readonly index: WorkspaceIndex,
     private readonly options: EngineOptions,
   ) {}
 
   static async create(options: EngineOptions): Promise<StructOpsEngine> {
-    const parser = await createCParser(options.wasm);
-    return new StructOpsEngine(parser, options);
+    const index = await WorkspaceIndex.create({
+      wasm: options.wasm,
+      workers: options.workers ?? 0,
+      workerScript: options.workerScript,
+      exclude: options.exclude,
+      logger: options.logger,
+      extract: { includeDirs: options.includeDirs, defines: options.defines },
+    });
+    return new StructOpsEngine(index, options);
+  }
+
+  /**
+   * Indexes folders (scan, prefilter, parse candidates; workers when configured). Kbuild files
+   * found are handed to the module model. Never throws for unreadable files: they are skipped.
+   */
+  async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
+    const summary = await this.index.indexFolders(roots, run);
+    for (const kbuild of this.index.kbuild()) {
+      try {
+        this.modules.updateKbuild(kbuild.file, readFileSync(kbuild.file, 'utf8'));
+      } catch (error) {
+        this.options.logger.warn(`skipping ${kbuild.file}: ${(error as Error).message}`);
+      }
+    }
+    this.modules.changed('', undefined, undefined);
+    return summary;
   }
 
   /** Loads the kernel profile; on failure keeps the previous one and returns the error. */
@@ -87,29 +109,38 @@ export class StructOpsEngine {
     return this.profileProblem;
   }
 
-  /** Re-extracts one file's facts from its current text. */
-  updateFile(file: string, text: string): FileFacts {
-    const facts = extractFacts(this.parser, file, text, {
-      logger: this.options.logger,
-      includeDirs: this.options.includeDirs,
-      defines: this.options.defines,
-    });
-    this.modules.changed(file, this.files.get(file), facts);
-    this.files.set(file, facts);
-    return facts;
+  /**
+   * Re-extracts one file from the editor's text. Returns its facts (undefined for a non-C file)
+   * and the files that include it, whose facts the caller should refresh.
+   */
+  updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
+    const previous = this.index.facts(file);
+    const result = this.index.updateFile(file, text);
+    this.modules.updateKbuild(file, text);
+    this.modules.changed(file, previous, result.facts);
+    return result;
   }
 
-  removeFile(file: string): void {
-    this.modules.changed(file, this.files.get(file), undefined);
-    this.files.delete(file);
+  /** Re-reads a file from disk (saved, changed outside the editor, or a dependent of a change). */
+  refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
+    const previous = this.index.facts(file);
+    const result = this.index.refreshFile(file);
+    this.modules.changed(file, previous, result.facts);
+    return result;
+  }
+
+  /** Forgets a deleted file; returns the files that included it. */
+  removeFile(file: string): string[] {
+    this.modules.changed(file, this.index.facts(file), undefined);
+    return this.index.removeFile(file);
   }
 
   facts(file: string): FileFacts | undefined {
-    return this.files.get(file);
+    return this.index.facts(file);
   }
 
   allFacts(): FileFacts[] {
-    return [...this.files.values()].sort((a, b) => a.file.localeCompare(b.file));
+    return this.index.allFacts();
   }
 
   /** Files that compile to a BPF object with struct_ops content. */
@@ -121,7 +152,7 @@ export class StructOpsEngine {
 
   /** The simulation trace of one object file, or undefined when it is unknown or no profile is loaded. */
   simulate(file: string, loader: LoaderOptions = {}): ObjectTrace | undefined {
-    const facts = this.files.get(file);
+    const facts = this.index.facts(file);
     const profile = this.activeProfile;
     if (!facts || !profile) return undefined;
     const registered = this.registered;
@@ -149,7 +180,8 @@ export class StructOpsEngine {
   simulateUnload(moduleName: string, scenario: UnloadScenario = {}): UnloadTrace | undefined {
     const objects = this.objectFiles().flatMap((file) => {
       const trace = this.simulate(file);
-      return trace ? [{ facts: this.files.get(file) as FileFacts, trace }] : [];
+      const facts = this.index.facts(file);
+      return trace && facts ? [{ facts, trace }] : [];
     });
     return this.activeProfile && this.modules.unload(this.activeProfile, this.allFacts(), moduleName, objects, scenario);
   }

@@ -1,8 +1,7 @@
 // The language server: keeps the engine's facts in step with open documents and files on disk,
 // reloads the kernel profile when settings change, and publishes diagnostics and explorer data.
 
-import { promises as fs } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
   FileChangeType,
@@ -20,10 +19,11 @@ import { registerClientRequests } from './clientRequests';
 import { explorerData } from './explorerProvider';
 import { featureCapabilities, refreshLanguageFeatures, registerLanguageFeatures } from './languageFeaturesProvider';
 import { parseSettings, type StructOpsSettings } from './settings';
-import { findCFiles } from './workspaceFiles';
 
 export interface ServerPaths {
   readonly wasm: CParserOptions;
+  /** The bundled index worker; absent: index in the server's own thread. */
+  readonly workerScript?: string;
   readonly profilesDir: string;
 }
 
@@ -64,7 +64,13 @@ export class StructOpsServer {
   static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
     let verbose = false;
     const logger = connectionLogger(connection, () => verbose);
-    const engine = await StructOpsEngine.create({ wasm: paths.wasm, profilesDir: paths.profilesDir, logger });
+    const engine = await StructOpsEngine.create({
+      wasm: paths.wasm,
+      profilesDir: paths.profilesDir,
+      logger,
+      workers: paths.workerScript ? 2 : 0,
+      workerScript: paths.workerScript,
+    });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();
     return server;
@@ -83,8 +89,8 @@ export class StructOpsServer {
         for (const change of params.changes) {
           const file = fileURLToPath(change.uri);
           if (this.documents.get(change.uri)) continue;
-          if (change.type === FileChangeType.Deleted) this.engine.removeFile(file);
-          else await this.readFromDisk(file);
+          const dependents = change.type === FileChangeType.Deleted ? this.engine.removeFile(file) : this.engine.refreshFile(file).dependents;
+          this.refreshDependents(dependents);
         }
         await this.refresh();
       }),
@@ -95,7 +101,8 @@ export class StructOpsServer {
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
         if (!event.document.uri.startsWith('file:')) return;
-        this.engine.updateFile(fileURLToPath(event.document.uri), event.document.getText());
+        const { dependents } = this.engine.updateFile(fileURLToPath(event.document.uri), event.document.getText());
+        this.refreshDependents(dependents);
         await this.refresh();
       }),
     );
@@ -119,12 +126,12 @@ export class StructOpsServer {
     work().catch((error: unknown) => this.logger.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   }
 
-  private async readFromDisk(file: string): Promise<void> {
-    try {
-      this.engine.updateFile(file, await fs.readFile(file, 'utf8'));
-    } catch (error) {
-      this.engine.removeFile(file);
-      this.logger.warn(`skipping ${file}: ${(error as Error).message}`);
+  /** Files that include a changed one: from the editor's text when open, else from disk. */
+  private refreshDependents(files: readonly string[]): void {
+    for (const file of files) {
+      const open = this.documents.get(pathToFileURL(file).toString());
+      if (open) this.engine.updateFile(file, open.getText());
+      else this.engine.refreshFile(file);
     }
   }
 
@@ -148,19 +155,22 @@ export class StructOpsServer {
 
   private async firstIndex(): Promise<void> {
     await this.reloadProfile();
-    let count = 0;
-    for (const folder of this.folders) {
-      const files = await findCFiles(folder, (file, reason) => this.logger.info(`skipping ${file}: ${reason}`));
-      for (const file of files) {
-        if (this.engine.facts(file)) continue;
-        await this.readFromDisk(file);
-        count++;
-      }
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('struct_ops: indexing', 0, 'scanning', true);
+    const summary = await this.engine.indexFolders(this.folders, {
+      onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
+      isCancelled: () => progress?.token.isCancellationRequested ?? false,
+    });
+    progress?.done();
+    for (const skipped of summary.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
+    // Documents opened while the index ran keep their editor text.
+    for (const document of this.documents.all()) {
+      if (document.uri.startsWith('file:')) this.engine.updateFile(fileURLToPath(document.uri), document.getText());
     }
     this.indexed = true;
     await this.refresh();
     const profile = this.engine.profile;
-    void this.connection.sendNotification(readyNotification, { files: count, profile: profile ? describeProfile(profile) : 'none' });
+    void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
   }
 
   private async refresh(): Promise<void> {
