@@ -44,7 +44,7 @@ describe('my_ops on Linux 6.12.117', () => {
     const steps = trace!.steps;
     expect(steps[0]).toMatchObject({ phase: 'register', outcome: 'ok' });
     expect(steps[0].action).toMatch(/workspace module my_ops_mod: BTF synthesized .* assumed loaded and LIVE/);
-    expect(steps.find((s) => s.phase === 'map_create')?.action).toMatch(/BPF_MAP_CREATE my_ops_impl: value bpf_struct_ops_my_ops \[\d+\] from my_ops_mod, BPF_F_VTYPE_BTF_OBJ_FD with my_ops_mod's BTF fd/);
+    expect(steps.find((s) => s.phase === 'map_create')?.action).toMatch(/BPF_MAP_CREATE my_ops_impl: value bpf_struct_ops_my_ops \[\d+\] from my_ops_mod, BPF_F_VTYPE_BTF_OBJ_FD with my_ops_mod's BTF fd \(map_flags 0xa000\)/);
     const reg = engine.simulateRegistration('my_ops_mod');
     expect(reg?.outcome).toEqual({ ok: true });
     expect(reg?.registered.map((r) => [r.typeName, r.btf])).toEqual([['my_ops', 'my_ops_mod']]);

@@ -70,7 +70,8 @@ export function simulateObject(
     return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
   }
   for (const map of load.maps) {
-    const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd` : '';
+    // LIB-22: a module type adds BPF_F_VTYPE_BTF_OBJ_FD (0x8000; 0xa000 with BPF_F_LINK, observed 6.12.117 / libbpf 1.5).
+    const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd (map_flags 0x${(map.link ? 0xa000 : 0x8000).toString(16)})` : '';
     steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, hooks.mapCreate?.(map) ?? []));
   }
   if (steps.some((s) => s.phase === 'map_create' && s.outcome === 'failed')) {
