@@ -12,5 +12,6 @@ export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type Object
 export { describeProfile } from './sim/simulate';
 export { formatTrace, outcomeText } from './sim/traceText';
 export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';
+export type { ModuleTrace, RegisteredType } from './sim/register';
 export * from './query';
 export * from './explain';
