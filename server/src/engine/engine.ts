@@ -41,6 +41,7 @@ export interface ProfileSettings {
 
 export class StructOpsEngine {
   private activeProfile: KernelProfile | undefined;
+  private factsList: FileFacts[] | undefined;
   private profileProblem: ProfileError | undefined;
   private registered: RegisteredNameTable = builtinRegisteredNames;
   /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
@@ -70,6 +71,7 @@ export class StructOpsEngine {
    * found are handed to the module model. Never throws for unreadable files: they are skipped.
    */
   async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
+    this.factsList = undefined;
     const summary = await this.index.indexFolders(roots, run);
     for (const kbuild of this.index.kbuild()) {
       try {
@@ -115,6 +117,7 @@ export class StructOpsEngine {
    */
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);
+    this.factsList = undefined;
     const result = this.index.updateFile(file, text);
     this.modules.updateKbuild(file, text);
     this.modules.changed(file, previous, result.facts);
@@ -124,6 +127,7 @@ export class StructOpsEngine {
   /** Re-reads a file from disk (saved, changed outside the editor, or a dependent of a change). */
   refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);
+    this.factsList = undefined;
     const result = this.index.refreshFile(file);
     this.modules.changed(file, previous, result.facts);
     return result;
@@ -132,6 +136,7 @@ export class StructOpsEngine {
   /** Forgets a deleted file; returns the files that included it. */
   removeFile(file: string): string[] {
     this.modules.changed(file, this.index.facts(file), undefined);
+    this.factsList = undefined;
     return this.index.removeFile(file);
   }
 
@@ -139,8 +144,10 @@ export class StructOpsEngine {
     return this.index.facts(file);
   }
 
+  /** Every file's facts, sorted by file; kept between changes because simulations ask often. */
   allFacts(): FileFacts[] {
-    return this.index.allFacts();
+    this.factsList ??= this.index.allFacts();
+    return this.factsList;
   }
 
   /** Files that compile to a BPF object with struct_ops content. */
@@ -166,6 +173,7 @@ export class StructOpsEngine {
       preamble: note ? [note] : [],
       mapCreate: (map) => modules.mapCreateFindings(map),
       progLoad: (maps, already) => modules.progLoadFindings(maps, facts.programs, already),
+      mapUpdate: (maps, already) => modules.mapUpdateFindings(maps, already),
     });
     if (plain) this.traces.set(facts, { profile: modules.profile, registered, trace });
     return trace;
