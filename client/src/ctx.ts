@@ -92,8 +92,12 @@ export class Ctx {
     const changed = (this.serverState === 'running') !== (state === 'running');
     this.serverState = state;
     void this.setContext('structOps.serverRunning', state === 'running');
+    void this.setContext('structOps.serverState', state);
     void this.setContext('structOps.untrusted', state === 'untrusted');
-    if (state !== 'running') this.profileInfo = undefined;
+    if (state !== 'running') {
+      this.profileInfo = undefined;
+      void this.setContext('structOps.ready', false);
+    }
     if (changed) this.updateCommands();
     this.showStatus();
   }
@@ -113,6 +117,7 @@ export class Ctx {
     if (!client || this.serverState !== 'running') return this.showStatus();
     try {
       this.profileInfo = await client.sendRequest(profileRequest);
+      void this.setContext('structOps.ready', this.profileInfo.ready);
     } catch (error) {
       client.error('structOps/profile request failed', error, false);
     }

@@ -34,9 +34,12 @@ describe('manifest', () => {
 
   it('puts only contributed commands in menus, with context keys the client sets', () => {
     const contributed = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
-    const clientKeys = ['structOps.serverRunning', 'structOps.hasMaps', 'structOps.hasModules', 'structOps.untrusted'];
+    const clientKeys = ['structOps.serverRunning', 'structOps.serverState', 'structOps.ready', 'structOps.hasMaps', 'structOps.hasModules', 'structOps.untrusted'];
     const clientSource = ['ctx.ts', 'commands.ts'].map((f) => readFileSync(path.join(repoRoot, 'client', 'src', f), 'utf8')).join('\n');
     for (const key of clientKeys) expect(clientSource, key).toContain(`'${key}'`);
+    for (const welcome of manifest.contributes.viewsWelcome as { when: string }[]) {
+      for (const key of welcome.when.match(/structOps\.\w+/g) ?? []) expect(clientKeys, welcome.when).toContain(key);
+    }
     for (const [menu, items] of Object.entries(manifest.contributes.menus as Record<string, { command: string; when?: string }[]>)) {
       for (const item of items) {
         expect(contributed.has(item.command), `${menu}: ${item.command}`).toBe(true);
