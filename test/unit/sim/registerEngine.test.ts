@@ -97,6 +97,23 @@ describe('my_ops on Linux 6.12.117', () => {
     }
   });
 
+  it('UPD-08: a non-zero member that init_member does not consume fails the update with EINVAL', async () => {
+    const bpfText = readFileSync(bpf, 'utf8');
+    const modText = readFileSync(modSource, 'utf8');
+    await configure(engine, '6.12.117', '1.5');
+    engine.updateFile(bpf, bpfText.replace('.data = 0,', '.data = 5,'));
+    try {
+      expect(engine.simulate(bpf)?.outcome.ok).toBe(true); // `case offsetof(struct my_ops, data):` consumes it
+      engine.updateFile(modSource, modText.replace('\tcase offsetof(struct my_ops, data):\n', ''));
+      const [err] = errorsOf(engine.simulate(bpf));
+      expect(err).toMatchObject({ check: 'UPD-08', phase: 'map_update', errno: Errno.EINVAL });
+      expect(err.location.range.start.line + 1).toBe(bpfText.split('\n').findIndex((l) => l.includes('.data = 0')) + 1);
+    } finally {
+      engine.updateFile(bpf, bpfText);
+      engine.updateFile(modSource, modText);
+    }
+  });
+
   it('REG-01: a module loaded without BTF leaves the type invisible (LIB-09 ESRCH on 1.5)', async () => {
     engine.modules.setAssumptions('my_ops_mod', { btf: 'missing' });
     try {

@@ -718,6 +718,32 @@ export class ModuleRegistry {
     }];
   }
 
+  /**
+   * UPD-08 for maps of workspace types. bpf_struct_ops_map_update_elem asks init_member first; the
+   * generic check (no knowledge of the type) treats every non-zero non-function member as not
+   * consumed. Here a member with a `case offsetof(struct T, member):` in the module's init_member
+   * is consumed: its generic UPD-08 is dropped. Returns the findings to keep.
+   */
+  mapUpdateFindings(maps: readonly LoadedMap[], generic: readonly Finding[]): Finding[] {
+    const drop = new Set<Finding>();
+    for (const map of maps) {
+      const found = this.registeredIn(map);
+      if (!found?.type) continue;
+      const module = found.object.workspace;
+      const desc = module.descriptors.find((d) => d.item.varName === found.type?.descriptor)?.item;
+      const initMember = desc && field(desc, 'init_member');
+      const fn = initMember?.value.kind === 'function' ? module.functions.find((f) => f.item.name === (initMember.value as { name: string }).name)?.item : undefined;
+      if (!fn) continue;
+      const consumed = fn.offsetofCases.filter((c) => c.typeName === map.kernel.typeName).map((c) => c.member);
+      const spots = map.map.members.filter((m) => consumed.includes(m.name)).flatMap((m) => [m.location, m.valueLocation]);
+      for (const f of generic) {
+        if (f.check !== CheckId['UPD-08']) continue;
+        if (spots.some((l) => l.file === f.location.file && l.range.start.line === f.location.range.start.line && l.range.start.character === f.location.range.start.character)) drop.add(f);
+      }
+    }
+    return generic.filter((f) => !drop.has(f));
+  }
+
   /** PRG-11 for programs wired to a member of a workspace type whose cfi stub is NULL (6.12+). */
   progLoadFindings(maps: readonly LoadedMap[], programs: readonly { name: string; nameLocation: Location }[], already: readonly Finding[] = []): Finding[] {
     if (!atLeast(this.profile.kernelVersion, 6, 12)) return [];

@@ -40,6 +40,8 @@ export interface SimulationHooks {
   readonly mapCreate?: (map: LoadedMap) => Finding[];
   /** Extra BPF_PROG_LOAD findings (PRG-11 for workspace types); `already` holds the generic ones. */
   readonly progLoad?: (maps: readonly LoadedMap[], already: readonly Finding[]) => Finding[];
+  /** The BPF_MAP_UPDATE_ELEM findings given the generic ones (workspace types: what their init_member consumes). */
+  readonly mapUpdate?: (maps: readonly LoadedMap[], generic: readonly Finding[]) => Finding[];
 }
 
 /** Simulates open, load and attach of one BPF object against a kernel profile. */
@@ -84,7 +86,8 @@ export function simulateObject(
     return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
   }
   const attach = simulateAttach(input, profile, load.maps, registeredNames);
-  steps.push(step('map_update', 'bpf_map__attach_struct_ops: BPF_MAP_UPDATE_ELEM for each map', attach.filter((f) => f.phase === 'map_update')));
+  const updates = attach.filter((f) => f.phase === 'map_update');
+  steps.push(step('map_update', 'bpf_map__attach_struct_ops: BPF_MAP_UPDATE_ELEM for each map', hooks.mapUpdate ? hooks.mapUpdate(load.maps, updates) : updates));
   const links = attach.filter((f) => f.phase === 'link_create');
   if (links.length > 0 || load.maps.some((m) => m.link)) steps.push(step('link_create', 'BPF_LINK_CREATE for each BPF_F_LINK map', links));
   return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
