@@ -3,8 +3,7 @@
 
 import * as path from 'node:path';
 import { describeProfile, errnoName, traceFindings, type Finding, type ObjectTrace } from '../engine';
-import { lastValue, parseArgs } from './args';
-import { engineFromArgs, engineValueFlags, loadPaths, stderrLogger, type CliEnvironment } from './engineSetup';
+import { startEngineCommand, type CliEnvironment } from './engineSetup';
 import { ExitStatus, type CliIo } from './io';
 
 export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--kernel VER] [--libbpf VER] [-I DIR]... [-D NAME[=VALUE]]... [--format text|json]`;
@@ -42,30 +41,9 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 export async function runCheckCommand(argv: readonly string[], io: CliIo, env: CliEnvironment): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, [...engineValueFlags, '--format'], ['--verbose']);
-  } catch (error) {
-    io.err(`struct-ops check: ${(error as Error).message}\n${checkUsage}\n`);
-    return ExitStatus.UsageError;
-  }
-  const format = lastValue(args, '--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    io.err(`struct-ops check: unknown format '${format}' (text or json)\n`);
-    return ExitStatus.UsageError;
-  }
-  const logger = stderrLogger(io, args.flags.has('--verbose'));
-  const setup = await engineFromArgs(args, io, env, logger);
-  if (typeof setup === 'string') {
-    io.err(`struct-ops check: ${setup}\n`);
-    return ExitStatus.UsageError;
-  }
-  const { engine, profile } = setup;
-  const files = await loadPaths(engine, args.positionals.length > 0 ? args.positionals : ['.'], io, logger);
-  if (typeof files === 'string') {
-    io.err(`struct-ops check: ${files}\n`);
-    return ExitStatus.UsageError;
-  }
+  const start = await startEngineCommand('check', checkUsage, argv, io, env, ['.']);
+  if (typeof start === 'number') return start;
+  const { engine, profile, format } = start;
   const traces = engine.objectFiles().map((f) => engine.simulate(f)).filter((t): t is ObjectTrace => t !== undefined);
   const findings = traces.flatMap(traceFindings).sort(compareFindings);
   const rel = (file: string) => path.relative(io.cwd, file) || file;

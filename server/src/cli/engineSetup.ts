@@ -4,8 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StructOpsEngine, type CParserOptions, type KernelProfile, type Logger } from '../engine';
-import { lastValue, type ParsedArgs } from './args';
-import type { CliIo } from './io';
+import { lastValue, parseArgs, type ParsedArgs } from './args';
+import { ExitStatus, type CliIo } from './io';
 
 export interface CliEnvironment {
   readonly wasm: CParserOptions;
@@ -80,4 +80,45 @@ export async function loadPaths(engine: StructOpsEngine, paths: readonly string[
   }
   const inFolders = (f: string) => folders.some((d) => f === d || f.startsWith(d + path.sep));
   return engine.allFacts().map((f) => f.file).filter((f) => files.includes(f) || inFolders(f));
+}
+
+export interface EngineCommand {
+  readonly engine: StructOpsEngine;
+  readonly profile: KernelProfile;
+  readonly files: string[];
+  readonly format: 'text' | 'json';
+}
+
+/**
+ * The shared start of `check` and `simulate`: parse argv, load the profile, index the paths.
+ * Prints the usage problem itself and returns the exit status when something is wrong.
+ */
+export async function startEngineCommand(
+  name: string,
+  usage: string,
+  argv: readonly string[],
+  io: CliIo,
+  env: CliEnvironment,
+  defaultPaths: readonly string[],
+): Promise<EngineCommand | ExitStatus> {
+  const fail = (message: string, withUsage = false) => {
+    io.err(`struct-ops ${name}: ${message}\n${withUsage ? `${usage}\n` : ''}`);
+    return ExitStatus.UsageError;
+  };
+  let args;
+  try {
+    args = parseArgs(argv, [...engineValueFlags, '--format'], ['--verbose']);
+  } catch (error) {
+    return fail((error as Error).message, true);
+  }
+  const format = lastValue(args, '--format') ?? 'text';
+  if (format !== 'text' && format !== 'json') return fail(`unknown format '${format}' (text or json)`);
+  const paths = args.positionals.length > 0 ? args.positionals : defaultPaths;
+  if (paths.length === 0) return fail('no BPF source given', true);
+  const logger = stderrLogger(io, args.flags.has('--verbose'));
+  const setup = await engineFromArgs(args, io, env, logger);
+  if (typeof setup === 'string') return fail(setup);
+  const files = await loadPaths(setup.engine, paths, io, logger);
+  if (typeof files === 'string') return fail(files);
+  return { ...setup, files, format };
 }

@@ -4,8 +4,7 @@
 
 import * as path from 'node:path';
 import { errnoName, formatTrace, type Finding, type ObjectTrace } from '../engine';
-import { lastValue, parseArgs } from './args';
-import { engineFromArgs, engineValueFlags, loadPaths, stderrLogger, type CliEnvironment } from './engineSetup';
+import { startEngineCommand, type CliEnvironment } from './engineSetup';
 import { ExitStatus, type CliIo } from './io';
 
 export const simulateUsage =
@@ -48,34 +47,9 @@ function jsonTrace(t: ObjectTrace, rel: (file: string) => string) {
 }
 
 export async function runSimulateCommand(argv: readonly string[], io: CliIo, env: CliEnvironment): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, [...engineValueFlags, '--format'], ['--verbose']);
-  } catch (error) {
-    io.err(`struct-ops simulate: ${(error as Error).message}\n${simulateUsage}\n`);
-    return ExitStatus.UsageError;
-  }
-  const format = lastValue(args, '--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    io.err(`struct-ops simulate: unknown format '${format}' (text or json)\n`);
-    return ExitStatus.UsageError;
-  }
-  if (args.positionals.length === 0) {
-    io.err(`struct-ops simulate: no BPF source given\n${simulateUsage}\n`);
-    return ExitStatus.UsageError;
-  }
-  const logger = stderrLogger(io, args.flags.has('--verbose'));
-  const setup = await engineFromArgs(args, io, env, logger);
-  if (typeof setup === 'string') {
-    io.err(`struct-ops simulate: ${setup}\n`);
-    return ExitStatus.UsageError;
-  }
-  const { engine, profile } = setup;
-  const files = await loadPaths(engine, args.positionals, io, logger);
-  if (typeof files === 'string') {
-    io.err(`struct-ops simulate: ${files}\n`);
-    return ExitStatus.UsageError;
-  }
+  const start = await startEngineCommand('simulate', simulateUsage, argv, io, env, []);
+  if (typeof start === 'number') return start;
+  const { engine, profile, files, format } = start;
   const objects = new Set(engine.objectFiles());
   const traces = files.filter((f) => objects.has(f)).map((f) => engine.simulate(f)).filter((t): t is ObjectTrace => t !== undefined);
   const rel = (file: string) => path.relative(io.cwd, file) || file;
