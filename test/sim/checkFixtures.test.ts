@@ -1,5 +1,5 @@
 // One fixture per modelled check: each marks the offending line with
-// `// expect: ID ERRNO | message` (ERRNO `-` when there is none). The simulation of the file must
+// `// expect: ID ERRNO | message` (ERRNO `-` when there is none; `\n` separates log lines). The simulation of the file must
 // produce exactly those (ID, line, errno, message) tuples. A fixture may set its profile with
 // `// profile: kernel=X libbpf=Y` (default: kernel 6.18, libbpf 1.7).
 
@@ -25,7 +25,7 @@ export function expectations(text: string): Expected[] {
   const out: Expected[] = [];
   text.split('\n').forEach((line, index) => {
     const m = /\/\/ expect: (\S+) (\S+) \| (.*)$/.exec(line);
-    if (m) out.push({ check: m[1], line: index + 1, errno: m[2], message: m[3] });
+    if (m) out.push({ check: m[1], line: index + 1, errno: m[2], message: m[3].replace(/\\n/g, '\n') });
   });
   return out;
 }
