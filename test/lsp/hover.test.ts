@@ -107,7 +107,33 @@ describe('hover on the kernel side over LSP', () => {
     const hover = await atPosition<Hover>(session, 'textDocument/hover', mainUri, positionOf(mainText, 'register_bpf_struct_ops(', 3));
     expect(hover.range).toEqual(rangeOf(mainText, 'register_bpf_struct_ops(&bpf_my_ops, my_ops)'));
     const md = value(hover);
-    expect(md).toBe('```c\nregister_bpf_struct_ops(&bpf_my_ops, my_ops)\n```\n\nRegisters `struct my_ops` with descriptor `bpf_my_ops` in `my_ops_init` (result returned)\n\nDescriptor fields: `.init_member`, `.cfi_stubs`, `.name`, `.owner`');
+    expect(md).toBe(
+      '```c\nregister_bpf_struct_ops(&bpf_my_ops, my_ops)\n```\n\nRegisters `struct my_ops` with descriptor `bpf_my_ops` in `my_ops_init` (result returned)\n\n' +
+        'Descriptor fields: `.init_member`, `.cfi_stubs`, `.name`, `.owner`\n\n' +
+        '✗ insmod `my_ops` crashes at register (REG-22) on kernel 6.18 / libbpf 1.7\n\n' +
+        '`kernel NULL pointer dereference: struct bpf_struct_ops bpf_my_ops.verifier_ops is NULL; the kernel would oops at program load (check_struct_ops_btf_id uses st_ops->verifier_ops as env->ops)`',
+    );
+  });
+
+  it('shows where the type went when insmod registers it', async () => {
+    const text = mainText.replace('\t.init_member = my_ops_init_member,\n', '\t.init_member = my_ops_init_member,\n\t.verifier_ops = &my_verifier_ops,\n\t.reg = my_reg,\n\t.unreg = my_unreg,\n\t.init = my_init,\n');
+    session.open(mainUri, text);
+    try {
+      const hover = await atPosition<Hover>(session, 'textDocument/hover', mainUri, positionOf(text, 'register_bpf_struct_ops(', 3));
+      expect(value(hover).split('\n\n').at(-1)).toMatch(/^✓ insmod `my_ops` registers `struct my_ops` in my_ops's BTF \(type \[\d+\], value type \[\d+\]\) on kernel 6\.18 \/ libbpf 1\.7$/);
+    } finally {
+      session.change(mainUri, mainText, 2);
+    }
+  });
+
+  it('finds a BPF map\'s type in the workspace module\'s BTF', async () => {
+    const user = path.join(workspace, 'bpf', 'user.bpf.c');
+    const userText = readFileSync(user, 'utf8');
+    const userUri = pathToFileURL(user).toString();
+    const type = value(await atPosition<Hover>(session, 'textDocument/hover', userUri, positionOf(userText, 'my_ops user_ops', 2)));
+    expect(type).toMatch(/^```c\nstruct my_ops\n```\nKernel struct_ops type from module \*\*my_ops\*\* BTF \(type \[\d+\], /);
+    const member = value(await atPosition<Hover>(session, 'textDocument/hover', userUri, positionOf(userText, '.test_1', 2)));
+    expect(member).toContain('```c\nint (*test_1)(int a)\n```\nMember #0 of `struct my_ops`, offset 0 bytes (module **my_ops**)');
   });
 
   it('shows a descriptor\'s fields and who registers it', async () => {

@@ -1,18 +1,21 @@
 // Hover: on a struct_ops map's type, the kernel type's origin, size and registration; on a member
 // designator, the kernel member's prototype, index, offset and knowledge-base rules, and the wired
 // program; on a program name, the members it fills and the prototype it must match; on a map's
-// name, its simulated outcome; on a descriptor or register_bpf_struct_ops call, what it registers.
+// name, its simulated outcome; on a descriptor or register_bpf_struct_ops call, what it registers
+// and insmod's simulated outcome.
 
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import {
   closestName,
   describeProfile,
+  errnoName,
   membersFilledBy,
   symbolAt,
   type BpfProgram,
   type CType,
   type KernelMemberInfo,
   type KernelOpsInfo,
+  type Registration,
   type StructOpsMap,
 } from '../engine';
 import { mapFailure, outcomeTitle } from './codeLensProvider';
@@ -78,6 +81,20 @@ function programLine(program: BpfProgram | undefined, name: string): string {
   return program ? `Wired program: \`${name}\` (\`SEC("${program.section}")\`)` : `Wired: \`${name}\` (not a program of this object)`;
 }
 
+/** insmod's outcome for the module holding this registration: where the type went, or the module's failure in this file. */
+function registrationOutcome(ctx: FeatureContext, file: string, registration: Registration): string | undefined {
+  for (const trace of ctx.engine.registrationTraces()) {
+    const done = trace.registered.find((r) => r.descriptor === registration.descriptorName);
+    if (done) return `✓ insmod \`${trace.module}\` registers \`struct ${done.typeName}\` in ${done.btf}'s BTF (type [${done.typeId}], value type [${done.valueId}]) on ${trace.profile}`;
+    const failure = trace.steps.flatMap((s) => s.findings).find((f) => f.severity === 'error' && f.location.file === file);
+    if (failure) {
+      const what = failure.crash || failure.errno === undefined ? `crashes at ${failure.phase}` : `fails at ${failure.phase}: -${errnoName(failure.errno)}`;
+      return `✗ insmod \`${trace.module}\` ${what} (${failure.check}) on ${trace.profile}\n\n\`${failure.message}\``;
+    }
+  }
+  return undefined;
+}
+
 export function hover(ctx: FeatureContext, params: HoverParams): Hover | null {
   const source = sourceOf(ctx, params.textDocument.uri);
   if (!source) return null;
@@ -126,6 +143,8 @@ export function hover(ctx: FeatureContext, params: HoverParams): Hover | null {
       const descriptor = source.facts.descriptors.find((d) => d.varName === r.descriptorName);
       const lines = [code(call), '', `Registers ${r.typeName ? `\`struct ${r.typeName}\`` : 'the descriptor\'s type'} with descriptor \`${r.descriptorName}\`${r.enclosingFunction ? ` in \`${r.enclosingFunction}\`` : ''} (result ${r.resultUse})`];
       if (descriptor) lines.push('', `Descriptor fields: ${descriptor.fields.map((f) => `\`.${f.name}\``).join(', ') || 'none'}`);
+      const outcome = registrationOutcome(ctx, source.file, r);
+      if (outcome) lines.push('', outcome);
       return markdown(lines.join('\n'));
     }
     case 'descriptor': {

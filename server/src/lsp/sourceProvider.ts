@@ -62,9 +62,12 @@ export function sourceOf(ctx: FeatureContext, uri: string): SourceView | undefin
 
 const infoCache = new WeakMap<KernelProfile, Map<string, KernelOpsInfo | undefined>>();
 
-/** The kernel's view of a BPF-side struct_ops type name on the active profile (cached per profile). */
+/**
+ * The kernel's view of a BPF-side struct_ops type name on the profile simulations use (the active one
+ * plus the workspace's kernel modules), cached per profile.
+ */
 export function kernelInfo(ctx: FeatureContext, typeName: string): KernelOpsInfo | undefined {
-  const profile = ctx.engine.profile;
+  const profile = ctx.engine.simulationProfile();
   if (!profile) return undefined;
   let byName = infoCache.get(profile);
   if (!byName) infoCache.set(profile, (byName = new Map()));
