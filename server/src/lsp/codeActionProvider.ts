@@ -261,7 +261,7 @@ function forDiagnostic(ctx: FeatureContext, source: SourceView, diagnostic: Diag
     }
     case 'LIB-09': {
       const map = source.facts.maps.find((m) => sameRange(m.typeLocation.range, diagnostic.range));
-      const profile = ctx.engine.profile;
+      const profile = ctx.engine.simulationProfile();
       if (!map || !profile) return [];
       const flavor = map.typeName.indexOf('___');
       const essential = flavor > 0 ? map.typeName.slice(0, flavor) : map.typeName;
