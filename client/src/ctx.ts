@@ -17,7 +17,7 @@ import { TraceDocuments } from './traceView';
 export class Ctx {
   readonly maps = new MapsTreeProvider();
   readonly types = new TypesTreeProvider();
-  readonly traces = new TraceDocuments();
+  readonly traces: TraceDocuments;
   readonly mapsView: vscode.TreeView<ExplorerNode>;
   readonly typesView: vscode.TreeView<TypeNode>;
   private languageClient: LanguageClient | undefined;
@@ -29,6 +29,7 @@ export class Ctx {
   private clientDisposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
+    this.traces = new TraceDocuments(extension.asAbsolutePath('docs/checks'));
     this.output = vscode.window.createOutputChannel('BPF struct_ops', { log: true });
     this.status = vscode.window.createStatusBarItem('structOps.status', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'BPF struct_ops profile';

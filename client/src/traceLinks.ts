@@ -62,3 +62,21 @@ export function resolveLinkPath(file: string, root: string | undefined): string 
   if (!root) return undefined;
   return `${root.replace(/\/$/, '')}/${file}`;
 }
+
+export interface DocLink {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  /** Check ID, e.g. `LIB-12`. */
+  readonly id: string;
+}
+
+/** `docs/checks/<ID>.md` references (explanations), resolved against the extension's own docs. */
+export function findDocLinks(text: string): DocLink[] {
+  const links: DocLink[] = [];
+  text.split('\n').forEach((content, line) => {
+    const re = /docs\/checks\/([A-Z]+-L?\d+)\.md/g;
+    for (let m = re.exec(content); m; m = re.exec(content)) links.push({ line, start: m.index, end: m.index + m[0].length, id: m[1] });
+  });
+  return links;
+}

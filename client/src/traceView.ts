@@ -7,7 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   explainLogRequest, mapCreationRequest, registrationRequest, traceRequest, unloadRequest, type TextReport,
 } from '../../server/src/protocol';
-import { findLinks, parseTraceQuery, resolveLinkPath, traceDocument, traceScheme, type TraceRef } from './traceLinks';
+import { findDocLinks, findLinks, parseTraceQuery, resolveLinkPath, traceDocument, traceScheme, type TraceRef } from './traceLinks';
 
 /** Language id of report documents (syntaxes/structops.trace.tmLanguage.json). */
 export const traceLanguage = 'structops-trace';
@@ -21,6 +21,9 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
   /** Texts to explain, by id (the explain documents' target). */
   private readonly logs = new Map<string, string>();
   private nextLog = 1;
+
+  /** `docsDir`: the extension's docs/checks folder, target of `docs/checks/<ID>.md` links. */
+  constructor(private readonly docsDir?: string) {}
 
   setClient(client: LanguageClient | undefined): void {
     this.client = client;
@@ -96,6 +99,13 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
       const item = new vscode.DocumentLink(new vscode.Range(link.line, link.start, link.line, link.end), target);
       item.tooltip = `Open ${link.file} at line ${link.targetLine}`;
       links.push(item);
+    }
+    if (this.docsDir) {
+      for (const doc of findDocLinks(document.getText())) {
+        const item = new vscode.DocumentLink(new vscode.Range(doc.line, doc.start, doc.line, doc.end), vscode.Uri.file(`${this.docsDir}/${doc.id}.md`));
+        item.tooltip = `Open the page of check ${doc.id}`;
+        links.push(item);
+      }
     }
     return links;
   }

@@ -2,7 +2,7 @@
 // formatExplanation text become links.
 
 import { describe, expect, it } from 'vitest';
-import { findLinks, parseTraceQuery, resolveLinkPath, traceDocument } from '../../../client/src/traceLinks';
+import { findDocLinks, findLinks, parseTraceQuery, resolveLinkPath, traceDocument } from '../../../client/src/traceLinks';
 
 describe('trace documents', () => {
   it('round-trips a reference through the document query and names the tab after the file', () => {
@@ -29,6 +29,13 @@ describe('trace documents', () => {
       { line: 3, start: 10, end: 26, file: '/abs/x.bpf.c', targetLine: 9, targetColumn: 2 },
     ]);
     expect(text.split('\n')[1].slice(39, 66)).toBe('tcp_cc/broken_cc.bpf.c:47:2');
+  });
+
+  it('finds docs/checks/<ID>.md references of explanations', () => {
+    expect(findDocLinks('  docs: docs/checks/LIB-20.md, docs/checks/REG-L3.md')).toEqual([
+      { line: 0, start: 8, end: 29, id: 'LIB-20' },
+      { line: 0, start: 31, end: 52, id: 'REG-L3' },
+    ]);
   });
 
   it('resolves relative references against the report root', () => {
