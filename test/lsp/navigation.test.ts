@@ -99,3 +99,29 @@ describe('navigation across an included .bpf.c', () => {
     expect(refs).toEqual([{ uri: main.uri, range: rangeOf(main.text, 'test_1', 1) }]);
   });
 });
+
+describe('navigation on the kernel side', () => {
+  const module = path.join(fixturesDir, 'lsp', 'module');
+  const main = { uri: pathToFileURL(path.join(module, 'my_ops_main.c')).toString(), text: readFileSync(path.join(module, 'my_ops_main.c'), 'utf8') };
+  const header = { uri: pathToFileURL(path.join(module, 'my_ops.h')).toString(), text: readFileSync(path.join(module, 'my_ops.h'), 'utf8') };
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(module, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+  });
+  afterAll(() => session.dispose());
+
+  it('goes from register_bpf_struct_ops arguments to the descriptor and the ops struct', async () => {
+    const descriptor = await atPosition<Location>(session, 'textDocument/definition', main.uri, positionOf(main.text, '(&bpf_my_ops', 4));
+    expect(descriptor).toEqual({ uri: main.uri, range: { start: positionOf(main.text, 'bpf_my_ops = {'), end: positionOf(main.text, 'bpf_my_ops = {', 'bpf_my_ops'.length) } });
+    const type = await atPosition<Location>(session, 'textDocument/definition', main.uri, positionOf(main.text, ', my_ops)', 4));
+    expect(type).toEqual({ uri: header.uri, range: rangeOf(header.text, 'my_ops') });
+    expect(await atPosition(session, 'textDocument/definition', main.uri, positionOf(main.text, 'register_bpf_struct_ops(', 2))).toBeNull();
+  });
+
+  it('goes from a BPF map\'s member to the workspace module\'s struct', async () => {
+    const user = path.join(module, 'bpf', 'user.bpf.c');
+    const userText = readFileSync(user, 'utf8');
+    const location = await atPosition<Location>(session, 'textDocument/definition', pathToFileURL(user).toString(), positionOf(userText, '.test_1', 2));
+    expect(location).toEqual({ uri: header.uri, range: rangeOf(header.text, 'test_1') });
+  });
+});

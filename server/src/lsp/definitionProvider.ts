@@ -90,6 +90,30 @@ export async function definition(ctx: FeatureContext, params: DefinitionParams):
       }
       return null;
     }
+    case 'registration': {
+      // register_bpf_struct_ops(&desc, T): the descriptor and the ops struct.
+      const r = symbol.registration;
+      const start = source.index.offsetAt(r.location.range.start);
+      const call = source.text.slice(start, source.index.offsetAt(r.location.range.end));
+      const cursor = source.index.offsetAt(params.position) - start;
+      const hit = (name: string | undefined) => {
+        if (!name) return false;
+        const re = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`, 'g');
+        for (let m = re.exec(call); m; m = re.exec(call)) if (cursor >= m.index && cursor <= m.index + name.length) return true;
+        return false;
+      };
+      if (hit(r.descriptorName)) {
+        for (const facts of [source.facts, ...ctx.engine.allFacts()]) {
+          const d = facts.descriptors.find((x) => x.varName === r.descriptorName);
+          if (d) return lspLocation(d.nameLocation);
+        }
+      }
+      if (hit(r.typeName)) {
+        const local = workspaceStruct(ctx, source.file, r.typeName as string);
+        if (local) return lspLocation(local.nameLocation);
+      }
+      return null;
+    }
     default:
       return null;
   }
