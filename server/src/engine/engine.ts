@@ -166,6 +166,10 @@ export class StructOpsEngine {
     const plain = (loader.sleepable ?? []).length === 0;
     // Workspace modules join the profile as if loaded (kernel/workspaceModules.ts).
     const modules = this.modules.for(profile, this.allFacts());
+    if (this.modules.failure) {
+      this.options.logger.error(`workspace modules skipped after an internal error: ${this.modules.failure}`);
+      this.modules.failure = undefined;
+    }
     const cached = plain ? this.traces.get(facts) : undefined;
     if (cached && cached.profile === modules.profile && cached.registered === registered) return cached.trace;
     const note = modules.noteStep();

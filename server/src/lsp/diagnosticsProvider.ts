@@ -14,7 +14,7 @@ export class DiagnosticsPublisher {
     private readonly docsBase: () => string | undefined,
   ) {}
 
-  /** Every finding of every object, by file; every object file is present, clean ones with none. */
+  /** Every finding of every object and module, by file; every object file is present, clean ones with none. */
   static collect(engine: StructOpsEngine): Map<string, Finding[]> {
     const byFile = new Map<string, Finding[]>();
     for (const object of engine.objectFiles()) {
@@ -22,6 +22,14 @@ export class DiagnosticsPublisher {
       const trace = engine.simulate(object);
       if (!trace) continue;
       for (const finding of traceFindings(trace)) {
+        const list = byFile.get(finding.location.file) ?? [];
+        list.push(finding);
+        byFile.set(finding.location.file, list);
+      }
+    }
+    // Module sources: what insmod of each workspace module reports (the register phase).
+    for (const trace of engine.registrationTraces()) {
+      for (const finding of trace.steps.flatMap((step) => step.findings)) {
         const list = byFile.get(finding.location.file) ?? [];
         list.push(finding);
         byFile.set(finding.location.file, list);

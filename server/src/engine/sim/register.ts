@@ -784,6 +784,8 @@ const kernelSide = (f: FileFacts | undefined) => !!f && (f.descriptors.length > 
 export class WorkspaceModuleState {
   private readonly kbuild = new Map<string, KbuildFacts>();
   private registry: ModuleRegistry | undefined;
+  /** Why the last build of workspace modules failed (an internal error), if it did. */
+  failure: string | undefined;
   /** Per-module assumptions (module BTF present or not); default: present. */
   readonly assumptions = new Map<string, ModuleAssumptions>();
 
@@ -813,8 +815,15 @@ export class WorkspaceModuleState {
     if (this.registry?.base === profile) return this.registry;
     const kbuild = [...this.kbuild.values()];
     const known = new Map(files.map((f) => [f.file, f]));
-    const modules = collectWorkspaceModules(files, [...kbuild, ...kbuildNear(files, kbuild)], (file) => known.get(file) ?? this.readFacts(file));
-    this.registry = ModuleRegistry.build(profile, modules, (name) => this.assumptions.get(name) ?? {});
+    try {
+      const modules = collectWorkspaceModules(files, [...kbuild, ...kbuildNear(files, kbuild)], (file) => known.get(file) ?? this.readFacts(file));
+      this.registry = ModuleRegistry.build(profile, modules, (name) => this.assumptions.get(name) ?? {});
+      this.failure = undefined;
+    } catch (error) {
+      // A bug in module synthesis must not take BPF-side checking down: simulate without modules.
+      this.failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.registry = ModuleRegistry.build(profile, [], () => ({}));
+    }
     return this.registry;
   }
 

@@ -53,7 +53,8 @@ class Synthesizer {
   private readonly entries: (NewBtfType | undefined)[] = [];
   private readonly own = new Map<number, { size: number | undefined; align: number }>();
   private readonly cache = new Map<string, number>();
-  private readonly inProgress = new Set<string>();
+  /** Records being compared with vmlinux, shared with probes so mutually recursive types end. */
+  private inProgress = new Set<string>();
   private readonly definitions = new Map<string, CTypeDefinition>();
   readonly typeIds = new Map<string, number>();
   readonly functionIds = new Map<string, number>();
@@ -296,6 +297,7 @@ class Synthesizer {
     if (this.inProgress.has(key)) return false;
     this.inProgress.add(key);
     const probe = new Synthesizer({ ...this.input, definitions: this.input.definitions, functions: [] });
+    probe.inProgress = this.inProgress;
     const id = probe.reserve(undefined, 1);
     probe.fillRecord(id, local);
     this.inProgress.delete(key);
