@@ -71,8 +71,9 @@ export class StructOpsEngine {
    * found are handed to the module model. Never throws for unreadable files: they are skipped.
    */
   async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
-    this.factsList = undefined;
     const summary = await this.index.indexFolders(roots, run);
+    // Requests answered while the scan ran may have cached a partial list.
+    this.factsList = undefined;
     for (const kbuild of this.index.kbuild()) {
       try {
         this.modules.updateKbuild(kbuild.file, readFileSync(kbuild.file, 'utf8'));

@@ -162,6 +162,7 @@ export class StructOpsServer {
       isCancelled: () => progress?.token.isCancellationRequested ?? false,
     });
     progress?.done();
+    this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${this.folders.join(', ') || 'no workspace folder'} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : ''})`);
     for (const skipped of summary.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
     // Documents opened while the index ran keep their editor text.
     for (const document of this.documents.all()) {
