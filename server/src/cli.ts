@@ -2,11 +2,6 @@
 // server/out/ next to the wasm files; the bundled profile is in resources/profiles/.
 
 import * as path from 'node:path';
-import { runBtfCommand } from './cli/btfCommand';
-import { runCheckCommand } from './cli/checkCommand';
-import { runExplainCommand } from './cli/explainCommand';
-import { runIndexCommand } from './cli/indexCommand';
-import { runSimulateCommand } from './cli/simulateCommand';
 import { ExitStatus, type CliIo } from './cli/io';
 
 const usage = `usage: struct-ops <command> [options]
@@ -35,16 +30,17 @@ async function main(argv: string[]): Promise<number> {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   const [command, ...rest] = argv;
   switch (command) {
+    // Subcommands load on demand: `btf` needs no parser, and start-up time is part of every CI step.
     case 'check':
-      return runCheckCommand(rest, io, env);
+      return (await import('./cli/checkCommand')).runCheckCommand(rest, io, env);
     case 'simulate':
-      return runSimulateCommand(rest, io, env);
+      return (await import('./cli/simulateCommand')).runSimulateCommand(rest, io, env);
     case 'index':
-      return runIndexCommand(rest, io, { wasmDir: __dirname });
+      return (await import('./cli/indexCommand')).runIndexCommand(rest, io, { wasmDir: __dirname });
     case 'btf':
-      return runBtfCommand(rest, io, { profilesDir: env.profilesDir });
+      return (await import('./cli/btfCommand')).runBtfCommand(rest, io, { profilesDir: env.profilesDir });
     case 'explain':
-      return runExplainCommand(rest, io, env, readStdin);
+      return (await import('./cli/explainCommand')).runExplainCommand(rest, io, env, readStdin);
     case undefined:
     case '-h':
     case '--help':

@@ -2,6 +2,7 @@
 // libbpf versions to simulate. Sources: the running kernel's /sys/kernel/btf, explicit files
 // (raw BTF, vmlinux/.ko ELF, directories of them), or the bundled struct_ops profile.
 
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -64,6 +65,31 @@ export interface ProfileOptions {
   cache?: BtfFileCache;
 }
 
+/**
+ * Reads a whole file with synchronous reads into one buffer sized from stat. sysfs hands out BTF a
+ * page per read call; doing those on the thread pool (fs.promises) costs a round trip per page.
+ */
+function readWhole(file: string, sizeHint: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(Math.max(sizeHint, 64 * 1024));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(grown, 0, 0, length);
+        buffer = grown;
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export const BUNDLED_BTF = 'default-vmlinux.btf';
 export const BUNDLED_META = 'default.json';
 
@@ -97,7 +123,7 @@ export class BtfFileCache {
       const hit = this.entries.get(file);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
       // A Buffer is a Uint8Array; the parsed spec keeps a view of it, no copy.
-      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes: await readFile(file), split: new WeakMap() };
+      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes: readWhole(file, st.size), split: new WeakMap() };
       this.entries.set(file, entry);
       return entry;
     } catch (e) {
