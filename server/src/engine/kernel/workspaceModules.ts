@@ -86,16 +86,29 @@ export function collectWorkspaceModules(
   factsOf: (file: string) => FileFacts | undefined = () => undefined,
 ): WorkspaceModule[] {
   const byFile = new Map(files.map((f) => [path.resolve(f.file), f]));
-  const groups = new Map<string, { sources: FileFacts[]; kbuild?: Location }>();
+  const groups = new Map<string, { sources: FileFacts[]; kbuild?: Location; unindexed: string[] }>();
   const claimed = new Set<string>();
   for (const k of kbuild) {
     for (const o of k.objects) {
       claimed.add(o.source);
       if (o.module === 'vmlinux') continue;
-      const facts = byFile.get(o.source) ?? factsOf(o.source);
-      const g = groups.get(o.module) ?? { sources: [], kbuild: k.modules.find((m) => m.name === o.module)?.location ?? o.location };
+      const g = groups.get(o.module) ?? { sources: [], kbuild: k.modules.find((m) => m.name === o.module)?.location ?? o.location, unindexed: [] };
+      const facts = byFile.get(o.source);
       if (facts && !g.sources.includes(facts)) g.sources.push(facts);
+      else if (!facts) g.unindexed.push(o.source);
       groups.set(o.module, g);
+    }
+  }
+  // Only modules that register or describe an ops type matter; a kernel tree has thousands of
+  // others, and parsing their remaining sources (the index skipped them) would cost minutes.
+  for (const [name, g] of groups) {
+    if (!g.sources.some((f) => f.registrations.length > 0 || f.descriptors.length > 0)) {
+      groups.delete(name);
+      continue;
+    }
+    for (const source of g.unindexed) {
+      const facts = factsOf(source);
+      if (facts && !g.sources.includes(facts)) g.sources.push(facts);
     }
   }
   for (const f of files) {
@@ -103,7 +116,7 @@ export function collectWorkspaceModules(
     if (claimed.has(file) || file.endsWith('.h') || !hasKernelSide(f) || f.maps.length > 0 || f.programs.length > 0) continue;
     if (f.registrations.length === 0 && f.descriptors.length === 0) continue;
     const name = path.basename(file).replace(/\.c$/, '');
-    const g = groups.get(name) ?? { sources: [] };
+    const g = groups.get(name) ?? { sources: [], unindexed: [] };
     g.sources.push(f);
     groups.set(name, g);
   }
