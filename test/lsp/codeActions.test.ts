@@ -74,6 +74,12 @@ describe('quick fixes over LSP (kernel 6.18, libbpf 1.7)', () => {
     expect(await editor.apply(cc.uri, text, rename, 'BUILD-01')).toBe(cc.text);
   });
 
+  it('BUILD-01: never suggests a member the initializer already sets', async () => {
+    const text = cc.text.replace('.undo_cwnd =', '.ssthresj =');
+    const { actions } = await editor.actionsFor(cc.uri, text, 'BUILD-01');
+    expect(actions.map((a) => a.title)).not.toContain("Change 'ssthresj' to 'ssthresh'");
+  });
+
   it('LIB-09: renames a misspelled map type to the closest registered struct_ops type', async () => {
     const text = cc.text.replace('struct tcp_congestion_ops feat_cc', 'struct tcp_congestion_opz feat_cc');
     const { diagnostic, actions } = await editor.actionsFor(cc.uri, text, 'LIB-09');

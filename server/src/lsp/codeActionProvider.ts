@@ -74,7 +74,9 @@ function renameMember(ctx: FeatureContext, source: SourceView, diagnostic: Diagn
   const localNames = local?.members.map((m) => m.name) ?? [];
   // clang checks the BPF-side struct (BUILD-01); libbpf checks the kernel's (LIB-12).
   const inLocal = localNames.includes(member.name);
-  const candidates = diagnostic.code === 'BUILD-01' && local ? localNames : kernelNames;
+  // A member the initializer already sets is no rename target: it would be set twice.
+  const alreadySet = new Set(map.members.map((m) => m.name));
+  const candidates = (diagnostic.code === 'BUILD-01' && local ? localNames : kernelNames).filter((n) => !alreadySet.has(n));
   const target = closestName(member.name, candidates);
   if (!target) return [];
   const edits: TextEdit[] = [{ range: member.location.range, newText: `.${target}` }];
