@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { describeProfile, errnoName, traceFindings, type Finding, type ObjectTrace } from '../engine';
-import { startEngineCommand, type CliEnvironment } from './engineSetup';
+import { outcomeJson, startEngineCommand, type CliEnvironment } from './engineSetup';
 import { ExitStatus, type CliIo } from './io';
 
 export const checkUsage = `usage: struct-ops check [PATH...] [--btf SRC]... [--kernel VER] [--libbpf VER] [-I DIR]... [-D NAME[=VALUE]]... [--format text|json]`;
@@ -56,14 +56,7 @@ export async function runCheckCommand(argv: readonly string[], io: CliIo, env: C
       profile: { description: describeProfile(profile), source: profile.btfSource, objects: profile.objects.map((o) => o.name) },
       objects: traces.map((t) => ({
         file: rel(t.file),
-        outcome: {
-          ok: t.outcome.ok,
-          phase: t.outcome.phase ?? null,
-          errno: t.outcome.errno ?? null,
-          errno_name: t.outcome.errno !== undefined ? errnoName(t.outcome.errno) : null,
-          check: t.outcome.check ?? null,
-          message: t.outcome.message ?? null,
-        },
+        outcome: outcomeJson(t.outcome),
       })),
       findings: findings.map((f) => jsonFinding(f, rel)),
       summary: { objects: traces.length, errors, warnings },

@@ -3,7 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StructOpsEngine, type CParserOptions, type KernelProfile, type Logger } from '../engine';
+import { errnoName, StructOpsEngine, type CParserOptions, type KernelProfile, type Logger, type SimulationOutcome } from '../engine';
 import { lastValue, parseArgs, type ParsedArgs } from './args';
 import { ExitStatus, type CliIo } from './io';
 
@@ -121,4 +121,16 @@ export async function startEngineCommand(
   const files = await loadPaths(setup.engine, paths, io, logger);
   if (typeof files === 'string') return fail(files);
   return { ...setup, files, format };
+}
+
+/** An object's first failure as the versioned JSON of `check` and `simulate` spell it. */
+export function outcomeJson(outcome: SimulationOutcome) {
+  return {
+    ok: outcome.ok,
+    phase: outcome.phase ?? null,
+    errno: outcome.errno ?? null,
+    errno_name: outcome.errno !== undefined ? errnoName(outcome.errno) : null,
+    check: outcome.check ?? null,
+    message: outcome.message ?? null,
+  };
 }

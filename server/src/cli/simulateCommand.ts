@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { errnoName, formatTrace, type Finding, type ObjectTrace } from '../engine';
-import { startEngineCommand, type CliEnvironment } from './engineSetup';
+import { outcomeJson, startEngineCommand, type CliEnvironment } from './engineSetup';
 import { ExitStatus, type CliIo } from './io';
 
 export const simulateUsage =
@@ -33,15 +33,7 @@ function jsonFinding(f: Finding, rel: (file: string) => string) {
 function jsonTrace(t: ObjectTrace, rel: (file: string) => string) {
   return {
     file: rel(t.file),
-    outcome: {
-      ok: t.outcome.ok,
-      phase: t.outcome.phase ?? null,
-      errno: t.outcome.errno ?? null,
-      errno_name: t.outcome.errno !== undefined ? errnoName(t.outcome.errno) : null,
-      check: t.outcome.check ?? null,
-      message: t.outcome.message ?? null,
-      crash: t.outcome.crash ?? false,
-    },
+    outcome: { ...outcomeJson(t.outcome), crash: t.outcome.crash ?? false },
     steps: t.steps.map((s) => ({ phase: s.phase, action: s.action, outcome: s.outcome, findings: s.findings.map((f) => jsonFinding(f, rel)) })),
   };
 }

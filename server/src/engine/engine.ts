@@ -41,7 +41,6 @@ export interface ProfileSettings {
 
 export class StructOpsEngine {
   private activeProfile: KernelProfile | undefined;
-  private factsList: FileFacts[] | undefined;
   private profileProblem: ProfileError | undefined;
   private registered: RegisteredNameTable = builtinRegisteredNames;
   /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
@@ -72,8 +71,6 @@ export class StructOpsEngine {
    */
   async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
     const summary = await this.index.indexFolders(roots, run);
-    // Requests answered while the scan ran may have cached a partial list.
-    this.factsList = undefined;
     for (const kbuild of this.index.kbuild()) {
       try {
         this.modules.updateKbuild(kbuild.file, readFileSync(kbuild.file, 'utf8'));
@@ -118,7 +115,6 @@ export class StructOpsEngine {
    */
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);
-    this.factsList = undefined;
     const result = this.index.updateFile(file, text);
     this.modules.updateKbuild(file, text);
     this.modules.changed(file, previous, result.facts);
@@ -128,7 +124,6 @@ export class StructOpsEngine {
   /** Re-reads a file from disk (saved, changed outside the editor, or a dependent of a change). */
   refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);
-    this.factsList = undefined;
     const result = this.index.refreshFile(file);
     this.modules.changed(file, previous, result.facts);
     return result;
@@ -137,7 +132,6 @@ export class StructOpsEngine {
   /** Forgets a deleted file; returns the files that included it. */
   removeFile(file: string): string[] {
     this.modules.changed(file, this.index.facts(file), undefined);
-    this.factsList = undefined;
     return this.index.removeFile(file);
   }
 
@@ -145,10 +139,9 @@ export class StructOpsEngine {
     return this.index.facts(file);
   }
 
-  /** Every file's facts, sorted by file; kept between changes because simulations ask often. */
-  allFacts(): FileFacts[] {
-    this.factsList ??= this.index.allFacts();
-    return this.factsList;
+  /** Every file's facts, sorted by file (the index keeps the list between changes). */
+  allFacts(): readonly FileFacts[] {
+    return this.index.allFacts();
   }
 
   /** Files that compile to a BPF object with struct_ops content. */

@@ -17,24 +17,20 @@ export class DiagnosticsPublisher {
   /** Every finding of every object and module, by file; every object file is present, clean ones with none. */
   static collect(engine: StructOpsEngine): Map<string, Finding[]> {
     const byFile = new Map<string, Finding[]>();
+    const add = (findings: readonly Finding[]) => {
+      for (const finding of findings) {
+        const list = byFile.get(finding.location.file) ?? [];
+        list.push(finding);
+        byFile.set(finding.location.file, list);
+      }
+    };
     for (const object of engine.objectFiles()) {
       if (!byFile.has(object)) byFile.set(object, []);
       const trace = engine.simulate(object);
-      if (!trace) continue;
-      for (const finding of traceFindings(trace)) {
-        const list = byFile.get(finding.location.file) ?? [];
-        list.push(finding);
-        byFile.set(finding.location.file, list);
-      }
+      if (trace) add(traceFindings(trace));
     }
     // Module sources: what insmod of each workspace module reports (the register phase).
-    for (const trace of engine.registrationTraces()) {
-      for (const finding of trace.steps.flatMap((step) => step.findings)) {
-        const list = byFile.get(finding.location.file) ?? [];
-        list.push(finding);
-        byFile.set(finding.location.file, list);
-      }
-    }
+    for (const trace of engine.registrationTraces()) add(trace.steps.flatMap((step) => step.findings));
     return byFile;
   }
 

@@ -64,6 +64,8 @@ export interface DescriptorInfo extends Located<OpsDescriptor> {
 
 export class WorkspaceIndex {
   private readonly cFacts = new Map<string, FileFacts>();
+  /** allFacts() sorted, kept until the next change: simulations ask on every keystroke. */
+  private sortedFacts: FileFacts[] | undefined;
   private readonly kbuildFacts = new Map<string, KbuildFacts>();
   private readonly overlays = new Map<string, string>();
   private readonly cache: PreprocessorCache;
@@ -186,6 +188,7 @@ export class WorkspaceIndex {
     switch (r.kind) {
       case 'c':
         this.cFacts.set(r.file, r.facts);
+        this.sortedFacts = undefined;
         return;
       case 'kbuild':
         this.kbuildFacts.set(r.file, r.kbuild);
@@ -201,6 +204,7 @@ export class WorkspaceIndex {
 
   private forget(file: string): void {
     this.cFacts.delete(file);
+    this.sortedFacts = undefined;
     if (this.kbuildFacts.delete(file)) this.moduleBySource = undefined;
   }
 
@@ -268,8 +272,9 @@ export class WorkspaceIndex {
   }
 
   /** All C facts, sorted by file. */
-  allFacts(): FileFacts[] {
-    return [...this.cFacts.values()].sort((a, b) => compare(a.file, b.file));
+  allFacts(): readonly FileFacts[] {
+    this.sortedFacts ??= [...this.cFacts.values()].sort((a, b) => compare(a.file, b.file));
+    return this.sortedFacts;
   }
 
   kbuild(): KbuildFacts[] {

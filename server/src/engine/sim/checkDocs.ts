@@ -9,14 +9,6 @@ const extraDocs: Readonly<Record<ExtraCheckId, { title: string; body: string }>>
     title: 'clang rejects the source',
     body: 'Not a kernel or libbpf rule: the compiler would stop here, so libbpf never sees an object. Typical cause: a member designator that the BPF-side type (usually `vmlinux.h` generated for the kernel profile) does not have, or a program name that is not defined.',
   },
-  [ExtraCheckId['LINT-01']]: {
-    title: 'Program prototype differs from the member',
-    body: 'Not a kernel or libbpf rule: the program declares other arguments or another return type than the kernel member it fills. The `(void *)` cast hides this from clang and the verifier only partly catches it.',
-  },
-  [ExtraCheckId['LINT-02']]: {
-    title: 'SEC() suffix names another member',
-    body: 'Not a kernel or libbpf rule: the text after `struct_ops/` is free-form, and the initializer alone decides the member. A suffix that names another member misleads readers.',
-  },
 };
 
 /** The spec's paragraph for a check: the bullet that starts with `**ID**`, up to the next bullet or heading. */

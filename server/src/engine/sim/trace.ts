@@ -4,14 +4,10 @@
 import type { Location } from '../common/location';
 import type { CheckId, Phase } from './checks';
 
-/** Checks that are not kernel or libbpf rules: compiler errors and lint. */
+/** Checks that are not kernel or libbpf rules: what the compiler would reject. */
 export enum ExtraCheckId {
   /** clang rejects the file (what libbpf never gets to see). */
   'BUILD-01' = 'BUILD-01',
-  /** The program's declared prototype differs from the kernel member's. */
-  'LINT-01' = 'LINT-01',
-  /** The SEC("struct_ops/NAME") suffix names another member than the one the program fills. */
-  'LINT-02' = 'LINT-02',
 }
 
 export type AnyCheckId = CheckId | ExtraCheckId;
