@@ -87,6 +87,14 @@ export interface EngineCommand {
   readonly profile: KernelProfile;
   readonly files: string[];
   readonly format: 'text' | 'json';
+  readonly args: ParsedArgs;
+}
+
+/** What one subcommand adds to the shared start: its own value flags, and paths its flags name. */
+export interface CommandExtras {
+  readonly valueFlags?: readonly string[];
+  /** Paths to index besides the positionals (e.g. `simulate --module DIR`). */
+  readonly paths?: (args: ParsedArgs) => readonly string[];
 }
 
 /**
@@ -100,6 +108,7 @@ export async function startEngineCommand(
   io: CliIo,
   env: CliEnvironment,
   defaultPaths: readonly string[],
+  extras: CommandExtras = {},
 ): Promise<EngineCommand | ExitStatus> {
   const fail = (message: string, withUsage = false) => {
     io.err(`struct-ops ${name}: ${message}\n${withUsage ? `${usage}\n` : ''}`);
@@ -107,20 +116,21 @@ export async function startEngineCommand(
   };
   let args;
   try {
-    args = parseArgs(argv, [...engineValueFlags, '--format'], ['--verbose']);
+    args = parseArgs(argv, [...engineValueFlags, '--format', ...(extras.valueFlags ?? [])], ['--verbose']);
   } catch (error) {
     return fail((error as Error).message, true);
   }
   const format = lastValue(args, '--format') ?? 'text';
   if (format !== 'text' && format !== 'json') return fail(`unknown format '${format}' (text or json)`);
-  const paths = args.positionals.length > 0 ? args.positionals : defaultPaths;
+  const extraPaths = extras.paths?.(args) ?? [];
+  const paths = args.positionals.length > 0 || extraPaths.length > 0 ? [...args.positionals, ...extraPaths] : defaultPaths;
   if (paths.length === 0) return fail('no BPF source given', true);
   const logger = stderrLogger(io, args.flags.has('--verbose'));
   const setup = await engineFromArgs(args, io, env, logger);
   if (typeof setup === 'string') return fail(setup);
   const files = await loadPaths(setup.engine, paths, io, logger);
   if (typeof files === 'string') return fail(files);
-  return { ...setup, files, format };
+  return { ...setup, files, format, args };
 }
 
 /** An object's first failure as the versioned JSON of `check` and `simulate` spell it. */
