@@ -15,3 +15,5 @@ export type { KernelProfile, BtfObject, ProfileError } from './kernel/profile';
 export type { ModuleTrace, RegisteredType } from './sim/register';
 export * from './query';
 export * from './explain';
+export * from './config/projectConfig';
+export { checkDocumentation, specParagraph } from './sim/checkDocs';
