@@ -81,6 +81,6 @@ describe('program body facts', () => {
   });
 
   it('gives no facts without a body', () => {
-    expect(extractProgramBody(null, { declaredWith: 'macro', params: [], locate: () => ({ file: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }), lookup: () => undefined })).toBeUndefined();
+    expect(extractProgramBody(null, { declaredWith: 'macro', params: [], locate: () => ({ file: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }), lookup: () => undefined, localFunctions: new Set() })).toBeUndefined();
   });
 });

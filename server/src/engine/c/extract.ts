@@ -40,12 +40,20 @@ export interface TextOrigin {
   locate(start: number, end: number): Location;
   /** The macro whose expansion produced this offset, when the text was preprocessed. */
   macroAt?(offset: number): string | undefined;
+  /** Equal for two spans exactly when they map to the same places (see OriginMap.spanKey). */
+  spanKey(start: number, end: number): string;
 }
 
 /** Parse text == file text: offsets map through a LineIndex. */
 export function identityOrigin(file: string, text: string): TextOrigin {
   const lines = new LineIndex(text);
-  return { locate: (start, end) => ({ file, range: lines.rangeOf(start, end) }) };
+  return {
+    locate: (start, end) => ({ file, range: lines.rangeOf(start, end) }),
+    spanKey: (start) => {
+      const p = lines.positionAt(start);
+      return `${p.line}:${p.character}`;
+    },
+  };
 }
 
 /** Macros whose first argument names the program and whose other arguments are its parameters. */
@@ -62,6 +70,32 @@ const FALLBACK_SECTIONS: Record<string, string> = { BPF_STRUCT_OPS: 'struct_ops/
 const MAX_PROBLEMS = 20;
 
 const BODY_NODE_TYPES = ['call_expression', 'return_statement', 'case_statement'];
+
+/** What one function definition contributes to a file's facts. */
+interface FunctionContribution {
+  readonly programs: readonly BpfProgram[];
+  readonly functions: readonly CFunction[];
+  readonly registrations: readonly Registration[];
+}
+
+/**
+ * Contributions of the function definitions of recently extracted files, keyed by everything they
+ * depend on (see FactsBuilder.functionKey). Typing in one function of a big file re-walks only
+ * that function: body analysis is most of an extraction's cost. One generation per file, a few files.
+ */
+const functionMemos = new Map<string, Map<string, FunctionContribution>>();
+const MEMO_FILES = 8;
+
+/** Drops every remembered contribution: the next extraction of each file walks all its functions. */
+export function forgetFunctionMemos(): void {
+  functionMemos.clear();
+}
+
+function rememberFunctions(file: string, memo: Map<string, FunctionContribution>): void {
+  functionMemos.delete(file);
+  functionMemos.set(file, memo);
+  if (functionMemos.size > MEMO_FILES) functionMemos.delete(functionMemos.keys().next().value as string);
+}
 
 /**
  * Facts of one file. Never throws for bad input: syntax errors become `problems`, and an internal
@@ -92,6 +126,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   }
   try {
     facts.run(tree.rootNode);
+    rememberFunctions(file, facts.functionMemo);
   } catch (error) {
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
@@ -112,7 +147,13 @@ class FactsBuilder {
   readonly functions: CFunction[] = [];
   readonly problems: ParseProblem[] = [];
 
+  /** This extraction's function contributions, for the next extraction of the file. */
+  readonly functionMemo = new Map<string, FunctionContribution>();
+  private readonly previousMemo: ReadonlyMap<string, FunctionContribution> | undefined;
+  private contextKey?: string;
   private readonly functionNames = new Set<string>();
+  /** Functions defined with a body, as programBody's call analysis needs them. */
+  private readonly definedFunctions = new Set<string>();
   private readonly constants = new Map<string, bigint>();
   private readonly lookup: ConstantLookup = (name) => this.constants.get(name);
   private sectionCursor = 0;
@@ -124,7 +165,9 @@ class FactsBuilder {
     private readonly text: string,
     private readonly sections: readonly SectionNote[],
     private readonly attributes: readonly AttributeNote[],
-  ) {}
+  ) {
+    this.previousMemo = functionMemos.get(file);
+  }
 
   private loc(node: Node): Location {
     return this.origin.locate(node.startIndex, node.endIndex);
@@ -184,6 +227,8 @@ class FactsBuilder {
       for (const d of item.childrenForFieldName('declarator')) {
         const fn = functionDeclarator(d);
         if (!fn) continue;
+        const declaredName = fn.childForFieldName('declarator');
+        if (item.type === 'function_definition' && declaredName?.type === 'identifier') this.definedFunctions.add(declaredName.text);
         const inner = applyDeclarator({ kind: 'named', name: 'int' }, fn.childForFieldName('declarator'), this.lookup);
         if (PROG_MACROS.has(inner.name)) {
           const first = fn.childForFieldName('parameters')?.namedChild(0);
@@ -502,6 +547,44 @@ class FactsBuilder {
     const body = node.childForFieldName('body');
     const sections = this.takeSections(body?.startIndex ?? node.endIndex);
     const section = sections[sections.length - 1];
+    const start = section && section.start < node.startIndex ? section.start : node.startIndex;
+    const key = this.functionKey(start, node.endIndex, section);
+    let contribution = this.previousMemo?.get(key);
+    if (!contribution) {
+      const programs: BpfProgram[] = [];
+      const functions: CFunction[] = [];
+      const registrations: Registration[] = [];
+      this.functionFacts(node, body, start, section, programs, functions, registrations);
+      contribution = { programs, functions, registrations };
+    }
+    this.functionMemo.set(key, contribution);
+    this.programs.push(...contribution.programs);
+    this.functions.push(...contribution.functions);
+    this.registrations.push(...contribution.registrations);
+  }
+
+  /**
+   * Everything a function definition's facts depend on: its text, where each part of it maps in
+   * the sources, its section, and the file-wide names and constants its analysis consults.
+   */
+  private functionKey(start: number, end: number, section: SectionNote | undefined): string {
+    this.contextKey ??= [
+      [...this.definedFunctions].sort().join(','),
+      [...this.constants].map(([name, value]) => `${name}=${value}`).join(','),
+    ].join('\u0003');
+    const sectionKey = section ? `${section.value}\u0001${section.valueStart - start}\u0001${section.valueEnd - start}` : '';
+    return [this.text.slice(start, end), this.origin.spanKey(start, end), sectionKey, this.contextKey].join('\u0004');
+  }
+
+  private functionFacts(
+    node: Node,
+    body: Node | null,
+    start: number,
+    section: SectionNote | undefined,
+    programs: BpfProgram[],
+    functions: CFunction[],
+    registrations: Registration[],
+  ): void {
     const declarator = node.childForFieldName('declarator');
     const fn = declarator ? functionDeclarator(declarator) : undefined;
     if (!fn || !declarator) return;
@@ -510,7 +593,6 @@ class FactsBuilder {
     const fnType = declared.type;
     const isStatic = hasStorage(node, 'static');
     const walk = body ? this.walkBody(body) : emptyBody();
-    const start = section && section.start < node.startIndex ? section.start : node.startIndex;
     const location = this.origin.locate(start, node.endIndex);
 
     if (PROG_MACROS.has(declared.name)) {
@@ -520,7 +602,7 @@ class FactsBuilder {
       const params = declared.name === 'BPF_PROG2' ? this.prog2Params(args.slice(1)) : args.slice(1).map((a) => paramOf(a, this.lookup));
       const name = args[0].text.trim();
       const fallback = FALLBACK_SECTIONS[declared.name];
-      this.programs.push({
+      programs.push({
         name,
         nameLocation: this.loc(args[0]),
         location,
@@ -532,12 +614,12 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, declared.name),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
-        body: extractProgramBody(body, { declaredWith: declared.name === 'BPF_PROG2' ? 'macro2' : 'macro', params, locate: (n) => this.loc(n), lookup: this.lookup }),
+        body: extractProgramBody(body, { declaredWith: declared.name === 'BPF_PROG2' ? 'macro2' : 'macro', params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions }),
       });
       return;
     }
     if (section) {
-      this.programs.push({
+      programs.push({
         name: declared.name,
         nameLocation: this.loc(declared.nameNode),
         location,
@@ -549,11 +631,11 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, 'plain'),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
-        body: extractProgramBody(body, { declaredWith: 'plain', params: fnType.params, locate: (n) => this.loc(n), lookup: this.lookup }),
+        body: extractProgramBody(body, { declaredWith: 'plain', params: fnType.params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions }),
       });
       return;
     }
-    this.functions.push({
+    functions.push({
       name: declared.name,
       location,
       nameLocation: this.loc(declared.nameNode),
@@ -564,7 +646,7 @@ class FactsBuilder {
       returnConstants: walk.returnConstants,
       calls: walk.calls,
     });
-    this.registrations.push(...walk.registrations.map((r) => ({ ...r, enclosingFunction: declared.name })));
+    registrations.push(...walk.registrations.map((r) => ({ ...r, enclosingFunction: declared.name })));
   }
 
   /** The user macro (e.g. BPF_STRUCT_OPS) that wrote this declarator, else `fallback`. */

@@ -122,6 +122,11 @@ export interface OriginMap {
   locate(start: number, end: number): Location;
   /** The outermost macro whose expansion produced (or carried an argument to) this output offset. */
   macroAt(offset: number): string | undefined;
+  /**
+   * A string equal for two output spans exactly when every `locate`/`macroAt` answer inside them
+   * (relative to the span's start) is equal: the source text and positions they map to.
+   */
+  spanKey(start: number, end: number): string;
 }
 
 export interface Preprocessed {
@@ -905,6 +910,30 @@ class OutputBuilder {
         return { file, range: lines(file).rangeOf(s, e) };
       },
       macroAt: (offset) => (this.outStarts.length === 0 ? undefined : this.macros[chunkAt(offset)]),
+      spanKey: (start, end) => {
+        if (this.outStarts.length === 0) return '';
+        const last = end > start ? chunkAt(end - 1) : chunkAt(start);
+        const parts: string[] = [];
+        for (let k = chunkAt(start); k <= last; k++) {
+          const outStart = Math.max(start, this.outStarts[k]);
+          const file = this.files[k];
+          const index = lines(file);
+          const at = (offset: number) => {
+            const p = index.positionAt(offset);
+            return `${p.line}:${p.character}`;
+          };
+          const head = `${outStart - start}\u0001${file}\u0001${this.macros[k] ?? ''}\u0001`;
+          if (this.exact[k]) {
+            // Same-length text: positions inside follow from where it starts and its line breaks.
+            const outEnd = k + 1 < this.outStarts.length ? Math.min(end, this.outStarts[k + 1]) : end;
+            const s = srcOffset(k, outStart, false);
+            parts.push(`${head}${at(s)}\u0001${index.text.slice(s, srcOffset(k, outEnd, true))}`);
+          } else {
+            parts.push(`${head}${at(this.srcStarts[k])}-${at(this.srcEnds[k])}`);
+          }
+        }
+        return parts.join('\u0002');
+      },
     };
   }
 }

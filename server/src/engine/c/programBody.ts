@@ -3,7 +3,7 @@
 // use (PRG-16, PRG-19, PRG-20). Syntax only, no types beyond what the C text says; every answer
 // leans to "not recorded" / `unknown`, because the simulator turns what is recorded into errors.
 
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { Location } from '../common/location';
 import { applyDeclarator, evalConst, typeOfSpecifier, type ConstantLookup } from './cexpr';
 import type { CParam, CType, CtxRead, FieldWrite, PointerDeref, ProgramBody } from './facts';
@@ -14,6 +14,8 @@ export interface ProgramBodyOptions {
   readonly params: readonly CParam[];
   readonly locate: (node: Node) => Location;
   readonly lookup: ConstantLookup;
+  /** Names of the functions the file defines with a body: calls to them may drop their arguments. */
+  readonly localFunctions: ReadonlySet<string>;
 }
 
 /**
@@ -90,23 +92,6 @@ interface Target {
   readonly emit: FieldWrite['emit'];
 }
 
-const functionsByTree = new WeakMap<Tree, Set<string>>();
-
-/** Names of the functions defined (with a body) in the file: calls to them may drop their arguments. */
-function definedFunctions(tree: Tree): Set<string> {
-  const cached = functionsByTree.get(tree);
-  if (cached) return cached;
-  const names = new Set<string>();
-  for (const node of tree.rootNode.descendantsOfType('function_definition')) {
-    let d = node.childForFieldName('declarator');
-    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator') ?? d.namedChild(0);
-    const name = d?.childForFieldName('declarator');
-    if (name?.type === 'identifier') names.add(name.text);
-  }
-  functionsByTree.set(tree, names);
-  return names;
-}
-
 const strip = (node: Node | null): Node | null => {
   let n = node;
   while (n && n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0);
@@ -130,15 +115,17 @@ class BodyWalker {
   private readonly identifiers: Node[] = [];
   private readonly liveLocals = new Map<string, boolean | 'pending'>();
   private readonly localOrigins = new Map<string, Origin | undefined>();
-  private readonly localFunctions: Set<string>;
   private hasGoto = false;
 
   constructor(
     private readonly body: Node,
     private readonly bindings: Map<string, Binding>,
     private readonly options: ProgramBodyOptions,
-  ) {
-    this.localFunctions = definedFunctions(body.tree);
+  ) {}
+
+  /** Positions relative to the body, so a program's facts do not change when text above it moves. */
+  private orderOf(offset: number): number {
+    return offset - this.body.startIndex;
   }
 
   run(): ProgramBody {
@@ -242,13 +229,13 @@ class BodyWalker {
   private paramRead(node: Node): void {
     const binding = this.bindings.get(node.text);
     if (binding?.kind !== 'param' || binding.slot === undefined || !this.isUse(node) || !this.live(node)) return;
-    this.record({ slot: binding.slot, size: 8, via: 'parameter', location: this.options.locate(node), order: node.startIndex });
+    this.record({ slot: binding.slot, size: 8, via: 'parameter', location: this.options.locate(node), order: this.orderOf(node.startIndex) });
   }
 
   private ctxSubscript(node: Node): void {
     const slot = this.ctxSlot(node);
     if (slot === undefined || !this.live(node)) return;
-    this.record({ slot, size: 8, via: 'ctx', location: this.options.locate(node), order: node.startIndex });
+    this.record({ slot, size: 8, via: 'ctx', location: this.options.locate(node), order: this.orderOf(node.startIndex) });
   }
 
   /** N for `ctx[N]` with a constant N; undefined for anything else. */
@@ -299,7 +286,7 @@ class BodyWalker {
             parent = call.parent;
             continue;
           }
-          return !this.localFunctions.has(callee.text);
+          return !this.options.localFunctions.has(callee.text);
         }
         case 'if_statement':
         case 'while_statement':
@@ -435,7 +422,7 @@ class BodyWalker {
   private write(node: Node, lhs: Node | null): void {
     const target = this.target(lhs);
     if (!target || !lhs) return;
-    this.fieldWrites.push({ ...target, location: this.options.locate(lhs), order: node.endIndex });
+    this.fieldWrites.push({ ...target, location: this.options.locate(lhs), order: this.orderOf(node.endIndex) });
   }
 
   /** Where an lvalue stores, when it is memory reached from an argument pointer by constant steps. */
@@ -527,7 +514,7 @@ class BodyWalker {
         const base = this.origin(value);
         if (base) target = { slot: base.slot, path: [], extraOffset: disp, size, emit: 'asm' };
       }
-      if (target) this.fieldWrites.push({ ...target, location: this.options.locate(node), order: node.endIndex });
+      if (target) this.fieldWrites.push({ ...target, location: this.options.locate(node), order: this.orderOf(node.endIndex) });
     }
   }
 
@@ -570,7 +557,7 @@ class BodyWalker {
       const access = this.derefAccess(expr);
       if (!access) {
         if (expr.parent?.type !== 'argument_list' && !this.live(expr)) continue;
-        return { slot, guard: 'unknown', location: this.options.locate(use), order: use.startIndex };
+        return { slot, guard: 'unknown', location: this.options.locate(use), order: this.orderOf(use.startIndex) };
       }
       const store = isStoreTarget(access);
       if (!store && !this.live(access)) continue;
@@ -578,7 +565,7 @@ class BodyWalker {
       // is needed only past the test below it (observed 6.18/clang 14: `v = p->x; if (!p) return 0;`).
       const testedAnywhere = tested || uses.some((u) => this.isNullTest(this.pointerExpression(u), slot));
       const guard = this.guarded(access, slot) ? 'checked' : testedAnywhere || this.hasGoto ? 'unknown' : 'unchecked';
-      return { slot, guard, location: this.options.locate(access), order: store ? access.parent!.endIndex : access.startIndex };
+      return { slot, guard, location: this.options.locate(access), order: this.orderOf(store ? access.parent!.endIndex : access.startIndex) };
     }
     return undefined;
   }

@@ -1,0 +1,79 @@
+// The per-function memo of extractFacts: after any edit, facts extracted with the previous
+// extraction's memo must equal a fresh extraction's, and unchanged functions must be reused.
+
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractFacts, forgetFunctionMemos, type ExtractOptions } from '../../../server/src/engine/c/extract';
+import type { CParser } from '../../../server/src/engine/c/parser';
+import { fixturesDir, repoRoot, testParser } from './helpers';
+
+let parser: CParser;
+beforeAll(async () => {
+  parser = await testParser();
+});
+
+const sources = [
+  path.join(fixturesDir, 'scx', 'scx_simple.bpf.c'),
+  path.join(fixturesDir, 'stage1', 'tcp_cc_mistakes.bpf.c'),
+  path.join(fixturesDir, 'body', 'nullable.bpf.c'),
+  path.join(fixturesDir, 'module', 'my_ops_main.c'),
+  path.join(repoRoot, 'examples', 'tcp_cc', 'broken_cc.bpf.c'),
+];
+
+function options(file: string): ExtractOptions {
+  return file.includes('/scx/') ? { includeDirs: [path.join(fixturesDir, 'scx', 'include')] } : {};
+}
+
+function fresh(file: string, text: string, extractOptions = options(file)) {
+  forgetFunctionMemos();
+  return extractFacts(parser, file, text, extractOptions);
+}
+
+/** Insertions that move lines, open comments, redefine macros and constants, or break syntax. */
+const snippets = ['x', '\n', ' ', '}', '{', '/*', '*/', '(', ';', '#define SEC(n)\n', 'enum { ZERO = 7 };\n', '#if 0\n', '#endif\n', '1', 'é'];
+
+const edit = fc.oneof(
+  fc.record({ at: fc.nat(), insert: fc.constantFrom(...snippets) }),
+  fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
+);
+
+function apply(text: string, e: { at: number; insert?: string; remove?: number }): string {
+  const at = e.at % (text.length + 1);
+  return e.insert !== undefined ? text.slice(0, at) + e.insert + text.slice(at) : text.slice(0, at) + text.slice(at + (e.remove ?? 0));
+}
+
+describe('extractFacts function memo', () => {
+  it.each(sources.map((f) => [path.relative(repoRoot, f), f]))('equals a fresh extraction after random edits: %s', (_name, file) => {
+    const original = readFileSync(file, 'utf8');
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        forgetFunctionMemos();
+        let text = original;
+        extractFacts(parser, file, text, options(file));
+        for (const e of edits) {
+          text = apply(text, e);
+          const withMemo = extractFacts(parser, file, text, options(file));
+          expect(withMemo).toEqual(fresh(file, text));
+          extractFacts(parser, file, text, options(file));
+        }
+      }),
+      { numRuns: 25, seed: 20261127 },
+    );
+  });
+
+  it('reuses the facts of functions an edit did not touch', () => {
+    const file = path.join(fixturesDir, 'memo', 'three.bpf.c');
+    const program = (name: string, body: string) => `SEC("struct_ops/${name}")\nint BPF_PROG(${name}, struct sock *sk)\n{\n${body}\n}\n`;
+    const text = (middle: string) => [program('first', '\treturn sk != 0;'), program('second', middle), program('third', '\treturn 2;')].join('\n');
+    forgetFunctionMemos();
+    const before = extractFacts(parser, file, text('\treturn 1;'), { preprocess: false });
+    const after = extractFacts(parser, file, text('\treturn 1 + sk->sk_mark;'), { preprocess: false });
+    expect(after.programs.map((p) => p.name)).toEqual(['first', 'second', 'third']);
+    expect(after.programs[0]).toBe(before.programs[0]);
+    expect(after.programs[1]).not.toBe(before.programs[1]);
+    expect(after.programs[2]).toBe(before.programs[2]);
+    expect(after).toEqual(fresh(file, text('\treturn 1 + sk->sk_mark;'), { preprocess: false }));
+  });
+});
