@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  BtfError, BtfKind, BtfSpec, formatMember, formatStruct, formatType, minimizeStructOps, parseBtf,
+  BtfBuilder, BtfError, BtfKind, BtfSpec, formatMember, formatStruct, formatType, minimizeStructOps, parseBtf,
 } from '../../server/src/engine/btf';
 import { VMLINUX, fixture, missing, profilesDir } from '../unit/btf/helpers';
 import { layoutOf, mutate, Rng, type MutationOp } from './btfMutate';
@@ -168,5 +168,32 @@ describe('BTF reader under mutation', () => {
     expect(heapAfter - heapBefore).toBeLessThan(64);
     // Each input is dropped before the next: resident size stays near a few vmlinux copies.
     expect(peakRss / 2 ** 20).toBeLessThan(1536);
+  });
+});
+
+describe('regressions found by the kernel differential', () => {
+  const int = { kind: BtfKind.Int, name: 'int', size: 4, signed: true, char: false, bool: false, bits: 32, bitOffset: 0 } as const;
+  const member = (name: string, type: number) => ({ name, type, bitOffset: 0, bitfieldSize: 0 });
+
+  it('a struct that contains itself by value, through a typedef and an array, is a loop (kernel "Loop detected")', () => {
+    const b = new BtfBuilder();
+    b.add(int);
+    b.add({ kind: BtfKind.Struct, name: 'outer', size: 8, members: [member('x', 1), member('inner', 4)] }); // [2]
+    b.add({ kind: BtfKind.Typedef, name: 'outer_t', type: 2 }); // [3]
+    b.add({ kind: BtfKind.Array, name: '', elemType: 3, indexType: 1, nelems: 1 }); // [4]
+    const err = parseBtf(b.build());
+    expect(err).toBeInstanceOf(BtfError);
+    // The walk from [2] goes member -> [4] -> [3] and finds [2] on its path again.
+    expect(err).toMatchObject({ code: 'loop', typeId: 3 });
+    expect((err as BtfError).message).toMatch(/^type \[3\]: loop detected: TYPEDEF leads back to type \[2\] without a pointer at offset 0x/);
+  });
+
+  it('a struct that reaches itself through a pointer is no loop', () => {
+    const b = new BtfBuilder();
+    b.add(int);
+    b.add({ kind: BtfKind.Struct, name: 'node', size: 8, members: [member('next', 3)] }); // [2]
+    b.add({ kind: BtfKind.Ptr, name: '', type: 4 }); // [3]
+    b.add({ kind: BtfKind.Typedef, name: 'node_t', type: 2 }); // [4]
+    expect(parseBtf(b.build())).toBeInstanceOf(BtfSpec);
   });
 });

@@ -1,7 +1,8 @@
 // BtfSpec: one parsed BTF object (vmlinux, a module's split BTF on its base, or a .bpf.o's .BTF).
 // Load = header → strings → one indexing pass that records where each type starts and checks
-// bounds, kinds, name offsets and referenced ids → chain-loop check (libbpf btf_parse_hdr,
-// btf_parse_str_sec, btf_parse_type_sec, btf_sanity_check). Types are decoded on first request.
+// bounds, kinds, name offsets and referenced ids → loop checks: chains, and structs containing
+// themselves by value (libbpf btf_parse_hdr, btf_parse_str_sec, btf_parse_type_sec,
+// btf_sanity_check; kernel btf_resolve). Types are decoded on first request.
 //
 //   split BTF:  ids 1 .. startId-1 and string offsets < startStrOff belong to `base`
 //               (libbpf btf_type_by_id / btf__str_by_offset).
@@ -458,7 +459,7 @@ function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: 
     const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
     if (err) return err;
   }
-  return checkChainLoops(words, start, offsets, startId, forward) ?? offsets;
+  return checkChainLoops(words, start, offsets, startId, forward) ?? checkContainmentLoops(words, start, offsets, startId) ?? offsets;
 }
 
 /**
@@ -607,6 +608,58 @@ function checkChainLoops(words: Uint32Array, start: number, offsets: Uint32Array
     }
     for (const j of path) state[j] = 2;
     path.length = 0;
+  }
+  return undefined;
+}
+
+/**
+ * Rejects structs and unions that contain themselves by value, through members, array elements,
+ * modifiers and typedefs (kernel btf_resolve in RESOLVE_STRUCT_OR_ARRAY mode, where a pointer
+ * ends the walk: "Loop detected"). Cycles without a struct are checkChainLoops' job, so one
+ * depth-first walk from each struct and union visits every member once.
+ */
+function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number): BtfError | undefined {
+  const n = offsets.length;
+  const state = new Uint8Array(n); // 0 new, 1 on the current path, 2 done
+  const nodes = new Int32Array(n);
+  const nextEdge = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    const sKind = (words[offsets[s] + 1] >>> 24) & 0x1f;
+    if (state[s] !== 0 || (sKind !== BtfKind.Struct && sKind !== BtfKind.Union)) continue;
+    state[s] = 1;
+    nodes[0] = s;
+    nextEdge[0] = 0;
+    let sp = 1;
+    while (sp > 0) {
+      const cur = nodes[sp - 1];
+      const e = nextEdge[sp - 1]++;
+      const w = offsets[cur];
+      const info = words[w + 1];
+      const kind = (info >>> 24) & 0x1f;
+      // Edge e of cur: a member's type, an array's element, a modifier's target; pointers have none.
+      let next = -1;
+      if (kind === BtfKind.Struct || kind === BtfKind.Union) {
+        if (e < (info & 0xffff)) next = words[w + 4 + 3 * e];
+      } else if (e === 0) {
+        if (kind === BtfKind.Array) next = words[w + 3];
+        else if (kind === BtfKind.Typedef || kind === BtfKind.Volatile || kind === BtfKind.Const || kind === BtfKind.Restrict || kind === BtfKind.TypeTag) next = words[w + 2];
+      }
+      if (next < 0) {
+        state[cur] = 2;
+        sp--;
+        continue;
+      }
+      const ni = next - startId;
+      if (ni < 0 || ni >= n || state[ni] === 2) continue;
+      if (state[ni] === 1) {
+        const id = startId + cur;
+        return new BtfError('loop', `type [${id}]: loop detected: ${kindName(kind)} leads back to type [${next}] without a pointer${atOffset(start + 4 * w)}`, { offset: start + 4 * w, typeId: id });
+      }
+      state[ni] = 1;
+      nodes[sp] = ni;
+      nextEdge[sp] = 0;
+      sp++;
+    }
   }
   return undefined;
 }
