@@ -60,7 +60,7 @@ describe('struct-ops check', () => {
     expect(outcomes['examples/tcp_cc/broken_cc.bpf.c']).toMatchObject({ ok: false, phase: 'load', errno: 95, errno_name: 'EOPNOTSUPP', check: 'LIB-12' });
     expect(outcomes['examples/tcp_cc/probe_cc.bpf.c']).toMatchObject({ ok: false, phase: 'open', errno: 22, check: 'LIB-07' });
     expect(outcomes['examples/tcp_cc/forgotten_prog.bpf.c']).toMatchObject({ ok: false, phase: 'prog_load', errno: 22, check: 'LIB-20' });
-    expect(document.summary).toEqual({ objects: 5, errors: 4, warnings: 0 });
+    expect(document.summary).toEqual({ objects: 5, errors: 4, warnings: 0, ignored: 0 });
   });
 
   it('rejects bad usage with exit 2 and names the problem', () => {

@@ -1,21 +1,39 @@
-// What `check` and `simulate` share: the profile flags (--btf, --kernel, --libbpf), -I/-D,
-// creating the engine, and reading the files and folders given on the command line.
+// What `check` and `simulate` share: the project config, the profile flags (--profile, --btf,
+// --kernel, --libbpf), -I/-D, creating the engine, and reading the files and folders given.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { errnoName, StructOpsEngine, type CParserOptions, type KernelProfile, type Logger, type SimulationOutcome } from '../engine';
+import {
+  errnoName,
+  findProjectConfig,
+  formatConfigProblem,
+  ignoreMatcher,
+  packageJsonConfigKey,
+  readProjectConfig,
+  splitDefine,
+  StructOpsEngine,
+  type ConfigProblem,
+  type CParserOptions,
+  type KernelProfile,
+  type Logger,
+  type ProjectConfig,
+  type SimulationOutcome,
+} from '../engine';
 import { lastValue, parseArgs, type ParsedArgs } from './args';
 import { ExitStatus, type CliIo } from './io';
+import { resolveProfiles, type ProfileRequest } from './profiles';
 
 export interface CliEnvironment {
   readonly wasm: CParserOptions;
   readonly profilesDir: string;
+  /** Where struct-ops-semantics.md is; absent: docs/ beside resources/ (the package root). */
+  readonly docsDir?: string;
   /** The bundled index worker, for folders; absent: index in this thread. */
   readonly workerScript?: string;
 }
 
 /** Flags every engine-backed subcommand takes. */
-export const engineValueFlags = ['--btf', '--kernel', '--libbpf', '-I', '-D'];
+export const engineValueFlags = ['--btf', '--kernel', '--libbpf', '--profile', '--config', '-I', '-D'];
 
 export function stderrLogger(io: CliIo, verbose: boolean): Logger {
   return {
@@ -26,31 +44,37 @@ export function stderrLogger(io: CliIo, verbose: boolean): Logger {
   };
 }
 
-function defines(args: ParsedArgs): [string, string][] {
-  return (args.values.get('-D') ?? []).map((d) => {
-    const eq = d.indexOf('=');
-    return eq < 0 ? [d, '1'] : [d.slice(0, eq), d.slice(eq + 1)];
-  });
+/**
+ * The project config for a command: `--config FILE`, else the nearest one above the first path
+ * (or the working directory). Undefined when there is none; the problems when it is invalid.
+ */
+export function configFromArgs(args: ParsedArgs, paths: readonly string[], cwd: string): { config?: ProjectConfig; problems: readonly ConfigProblem[] } {
+  const explicit = lastValue(args, '--config');
+  const file = explicit !== undefined ? path.resolve(cwd, explicit) : findProjectConfig(path.resolve(cwd, paths[0] ?? '.'));
+  if (file === undefined) return { problems: [] };
+  const result = readProjectConfig(file);
+  if (result) return result;
+  const empty = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return { problems: [{ file, range: empty, message: `no '${packageJsonConfigKey}' key in this package.json` }] };
 }
 
-/** The engine with its kernel profile loaded, or the message that says why not. */
-export async function engineFromArgs(args: ParsedArgs, io: CliIo, env: CliEnvironment, logger: Logger): Promise<{ engine: StructOpsEngine; profile: KernelProfile } | string> {
-  const engine = await StructOpsEngine.create({
+/** Creates the engine with the config's and the command line's include paths and defines (the command line's last, so they win). */
+export async function createEngine(args: ParsedArgs, config: ProjectConfig | undefined, io: CliIo, env: CliEnvironment, logger: Logger): Promise<StructOpsEngine> {
+  return StructOpsEngine.create({
     wasm: env.wasm,
     profilesDir: env.profilesDir,
     logger,
-    includeDirs: (args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d)),
-    defines: defines(args),
+    includeDirs: [...(config?.includeDirs ?? []), ...(args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d))],
+    defines: [...(config?.defines ?? []), ...(args.values.get('-D') ?? []).map(splitDefine)],
     workers: env.workerScript ? 2 : 0,
     workerScript: env.workerScript,
   });
-  const profile = await engine.configureProfile({
-    btf: (args.values.get('--btf') ?? []).map((b) => path.resolve(io.cwd, b)),
-    kernelVersion: lastValue(args, '--kernel'),
-    libbpfVersion: lastValue(args, '--libbpf'),
-  });
-  if (!('objects' in profile)) return profile.message;
-  return { engine, profile };
+}
+
+/** Makes `request` the engine's active profile; the message naming the profile when it does not load. */
+export async function useProfile(engine: StructOpsEngine, request: ProfileRequest): Promise<KernelProfile | string> {
+  const profile = await engine.configureProfile(request.settings);
+  return 'objects' in profile ? profile : `profile '${request.name}': ${profile.message}`;
 }
 
 /**
@@ -82,55 +106,83 @@ export async function loadPaths(engine: StructOpsEngine, paths: readonly string[
   return engine.allFacts().map((f) => f.file).filter((f) => files.includes(f) || inFolders(f));
 }
 
-export interface EngineCommand {
+export interface EngineCommand<Format extends string> {
   readonly engine: StructOpsEngine;
+  /** The first of `profiles`, already active. */
   readonly profile: KernelProfile;
+  /** Every profile asked for, in order; more than one only where the command allows a matrix. */
+  readonly profiles: readonly ProfileRequest[];
   readonly files: string[];
-  readonly format: 'text' | 'json';
+  readonly format: Format;
   readonly args: ParsedArgs;
+  readonly config?: ProjectConfig;
+  /** A path as printed: relative to the working directory unless `--absolute-paths`. */
+  readonly rel: (file: string) => string;
+  /** True when the project config's `ignore` hides this check at this file. */
+  readonly isIgnored: (file: string, check: string) => boolean;
 }
 
-/** What one subcommand adds to the shared start: its own value flags, and paths its flags name. */
-export interface CommandExtras {
+export interface EngineCommandOptions<Format extends string> {
+  /** Accepted `--format` values; the first is the default. */
+  readonly formats: readonly Format[];
+  /** Whether `--profile` may be given more than once. */
+  readonly matrix?: boolean;
   readonly valueFlags?: readonly string[];
-  /** Paths to index besides the positionals (e.g. `simulate --module DIR`). */
-  readonly paths?: (args: ParsedArgs) => readonly string[];
+  readonly booleanFlags?: readonly string[];
+  /** The command's own argument checks, run before anything is loaded: a usage message or undefined. */
+  readonly validate?: (args: ParsedArgs) => string | undefined;
 }
+
+const defaultCommandOptions: EngineCommandOptions<'text' | 'json'> = { formats: ['text', 'json'] };
 
 /**
- * The shared start of `check` and `simulate`: parse argv, load the profile, index the paths.
- * Prints the usage problem itself and returns the exit status when something is wrong.
+ * The shared start of `check` and `simulate`: parse argv, read the project config, load the first
+ * profile, index the paths. Prints the usage or configuration problem itself and returns the exit
+ * status when something is wrong.
  */
-export async function startEngineCommand(
+export async function startEngineCommand<Format extends string = 'text' | 'json'>(
   name: string,
   usage: string,
   argv: readonly string[],
   io: CliIo,
   env: CliEnvironment,
   defaultPaths: readonly string[],
-  extras: CommandExtras = {},
-): Promise<EngineCommand | ExitStatus> {
+  options: EngineCommandOptions<Format> = defaultCommandOptions as unknown as EngineCommandOptions<Format>,
+): Promise<EngineCommand<Format> | ExitStatus> {
   const fail = (message: string, withUsage = false) => {
     io.err(`struct-ops ${name}: ${message}\n${withUsage ? `${usage}\n` : ''}`);
     return ExitStatus.UsageError;
   };
   let args;
   try {
-    args = parseArgs(argv, [...engineValueFlags, '--format', ...(extras.valueFlags ?? [])], ['--verbose']);
+    args = parseArgs(argv, [...engineValueFlags, '--format', ...(options.valueFlags ?? [])], ['--verbose', ...(options.booleanFlags ?? [])]);
   } catch (error) {
     return fail((error as Error).message, true);
   }
-  const format = lastValue(args, '--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') return fail(`unknown format '${format}' (text or json)`);
-  const extraPaths = extras.paths?.(args) ?? [];
-  const paths = args.positionals.length > 0 || extraPaths.length > 0 ? [...args.positionals, ...extraPaths] : defaultPaths;
+  const format = lastValue(args, '--format') ?? options.formats[0];
+  if (!(options.formats as readonly string[]).includes(format)) return fail(`unknown format '${format}' (${options.formats.join(', ')})`);
+  const invalid = options.validate?.(args);
+  if (invalid !== undefined) return fail(invalid);
+  const paths = args.positionals.length > 0 ? args.positionals : defaultPaths;
   if (paths.length === 0) return fail('no BPF source given', true);
+  const { config, problems } = configFromArgs(args, paths, io.cwd);
+  const rel = args.flags.has('--absolute-paths') ? (file: string) => file : (file: string) => path.relative(io.cwd, file) || file;
+  if (problems.length > 0) return fail(`invalid project config:\n${problems.map((p) => `  ${formatConfigProblem(p, rel)}`).join('\n')}`);
+  const profiles = resolveProfiles(
+    { specs: args.values.get('--profile') ?? [], btf: args.values.get('--btf') ?? [], kernelVersion: lastValue(args, '--kernel'), libbpfVersion: lastValue(args, '--libbpf') },
+    config,
+    io.cwd,
+  );
+  if (typeof profiles === 'string') return fail(profiles);
+  if (profiles.length > 1 && !options.matrix) return fail('--profile may be given only once here');
   const logger = stderrLogger(io, args.flags.has('--verbose'));
-  const setup = await engineFromArgs(args, io, env, logger);
-  if (typeof setup === 'string') return fail(setup);
-  const files = await loadPaths(setup.engine, paths, io, logger);
+  const engine = await createEngine(args, config, io, env, logger);
+  const profile = await useProfile(engine, profiles[0]);
+  if (typeof profile === 'string') return fail(profile);
+  const files = await loadPaths(engine, paths, io, logger);
   if (typeof files === 'string') return fail(files);
-  return { ...setup, files, format, args };
+  const isIgnored = config ? ignoreMatcher(config) : () => false;
+  return { engine, profile, profiles, files, format: format as Format, args, ...(config ? { config } : {}), rel, isIgnored };
 }
 
 /** An object's first failure as the versioned JSON of `check` and `simulate` spell it. */

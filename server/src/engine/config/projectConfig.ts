@@ -4,7 +4,9 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+// NOTE: the ESM build: the UMD `main` requires its parts through a factory argument, which esbuild
+// cannot follow, so the bundle would miss them. https://github.com/microsoft/node-jsonc-parser/issues/57
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import picomatch from 'picomatch';
 import { LineIndex, type Range } from '../common/location';
 import { CheckId } from '../sim/checks';
