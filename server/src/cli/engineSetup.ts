@@ -21,7 +21,7 @@ import {
 } from '../engine';
 import { lastValue, parseArgs, type ParsedArgs } from './args';
 import { ExitStatus, type CliIo } from './io';
-import { resolveProfiles, type ProfileRequest } from './profiles';
+import { commandLineProfileName, resolveProfiles, type ProfileRequest } from './profiles';
 
 export interface CliEnvironment {
   readonly wasm: CParserOptions;
@@ -74,7 +74,8 @@ export async function createEngine(args: ParsedArgs, config: ProjectConfig | und
 /** Makes `request` the engine's active profile; the message naming the profile when it does not load. */
 export async function useProfile(engine: StructOpsEngine, request: ProfileRequest): Promise<KernelProfile | string> {
   const profile = await engine.configureProfile(request.settings);
-  return 'objects' in profile ? profile : `profile '${request.name}': ${profile.message}`;
+  if ('objects' in profile) return profile;
+  return request.name === commandLineProfileName ? profile.message : `profile '${request.name}': ${profile.message}`;
 }
 
 /**

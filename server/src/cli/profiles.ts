@@ -14,6 +14,9 @@ export interface ProfileRequest {
 
 const inlineKeys = ['kernel', 'libbpf', 'btf'];
 
+/** The name of the profile --btf/--kernel/--libbpf make. */
+export const commandLineProfileName = 'command line';
+
 /** `kernel=6.8,libbpf=1.3,btf=DIR` (btf may repeat; paths relative to `cwd`); a message on a bad key. */
 function inlineProfile(spec: string, cwd: string): ProfileRequest | string {
   const btf: string[] = [];
@@ -71,7 +74,7 @@ export function resolveProfiles(flags: ProfileFlags, config: ProjectConfig | und
     return profiles;
   }
   if (single) {
-    return [{ name: 'command line', settings: { btf: flags.btf.map((b) => path.resolve(cwd, b)), kernelVersion: flags.kernelVersion, libbpfVersion: flags.libbpfVersion } }];
+    return [{ name: commandLineProfileName, settings: { btf: flags.btf.map((b) => path.resolve(cwd, b)), kernelVersion: flags.kernelVersion, libbpfVersion: flags.libbpfVersion } }];
   }
   const fallback = namedProfile(config?.defaultProfile ?? liveProfileName, config);
   return typeof fallback === 'string' ? fallback : [fallback];
