@@ -1,11 +1,13 @@
 // Every check ID of the spec is either exercised by a fixture (`// expect: ID` somewhere under
-// test/fixtures) or listed as not modelled with its reason — never both, never neither.
+// test/fixtures) or listed as not modelled with its reason — never both, never neither; the
+// BUILD and LINT checks, which are not kernel or libbpf rules, each have a fixture.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckId } from '../../server/src/engine/sim/checks';
 import { notModelled } from '../../server/src/engine/sim/coverage';
+import { ExtraCheckId } from '../../server/src/engine/sim/trace';
 import { fixturesDir } from '../helpers/paths';
 
 function walk(dir: string): string[] {
@@ -30,6 +32,10 @@ describe('check coverage', () => {
   it('does not call a check with a fixture not modelled', () => {
     const both = Object.keys(notModelled).filter((id) => covered.has(id));
     expect(both).toEqual([]);
+  });
+
+  it('has a fixture for every check that is not a kernel or libbpf rule (BUILD, LINT)', () => {
+    expect(Object.values(ExtraCheckId).filter((id) => !covered.has(id))).toEqual([]);
   });
 
   it('gives every not-modelled check a reason', () => {

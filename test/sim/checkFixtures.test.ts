@@ -9,26 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BtfKind } from '../../server/src/engine/btf';
 import { errnoName, StructOpsEngine, traceFindings } from '../../server/src/engine';
 import { fixturesDir, hasLiveBtf, liveVmlinux, profilesDir, wasm } from '../helpers/paths';
+import { expectations, type Expected } from './expectMarkers';
 
 const dir = path.join(fixturesDir, 'checks');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
 const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-
-interface Expected {
-  readonly check: string;
-  readonly line: number;
-  readonly errno: string;
-  readonly message: string;
-}
-
-export function expectations(text: string): Expected[] {
-  const out: Expected[] = [];
-  text.split('\n').forEach((line, index) => {
-    const m = /\/\/ expect: (\S+) (\S+) \| (.*)$/.exec(line);
-    if (m) out.push({ check: m[1], line: index + 1, errno: m[2], message: m[3].replace(/\\n/g, '\n') });
-  });
-  return out;
-}
 
 function profileOf(text: string): { kernel: string; libbpf: string } {
   const m = /\/\/ profile: kernel=(\S+) libbpf=(\S+)/.exec(text);

@@ -167,7 +167,7 @@ export class StructOpsEngine {
     const cached = plain ? this.traces.get(facts) : undefined;
     if (cached && cached.profile === modules.profile && cached.registered === registered) return cached.trace;
     const note = modules.noteStep();
-    const trace = simulateObject(objectInput(facts), modules.profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader, {
+    const trace = simulateObject(objectInput(facts, (file) => this.index.facts(file)), modules.profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader, {
       preamble: note ? [note] : [],
       mapCreate: (map) => modules.mapCreateFindings(map),
       progLoad: (maps, already) => modules.progLoadFindings(maps, facts.programs, already),
@@ -211,10 +211,22 @@ export class StructOpsEngine {
   }
 }
 
-function objectInput(facts: FileFacts): BpfObjectInput {
-  const types = new Map<string, CTypeDefinition>();
-  for (const def of facts.typeDefinitions) {
-    if ((def.kind === 'struct' || def.kind === 'union') && def.members.length > 0 && !types.has(def.name)) types.set(def.name, def);
-  }
-  return { file: facts.file, facts, localType: (tag) => types.get(tag) };
+/**
+ * The object a BPF source compiles to. Its local types are the file's own definitions, then those
+ * of the headers it includes that the index holds (a module's header: clang puts them in the
+ * object's BTF too); built on first use.
+ */
+function objectInput(facts: FileFacts, headerFacts: (file: string) => FileFacts | undefined): BpfObjectInput {
+  let types: Map<string, CTypeDefinition> | undefined;
+  const localType = (tag: string) => {
+    if (!types) {
+      types = new Map();
+      const sources = [facts, ...(facts.dependencies ?? []).flatMap((d) => headerFacts(d) ?? [])];
+      for (const def of sources.flatMap((f) => f.typeDefinitions)) {
+        if ((def.kind === 'struct' || def.kind === 'union') && def.members.length > 0 && !types.has(def.name)) types.set(def.name, def);
+      }
+    }
+    return types.get(tag);
+  };
+  return { file: facts.file, facts, localType };
 }

@@ -2,12 +2,35 @@
 // (docs/struct-ops-semantics.md): diagnostics link to these pages through their code.
 
 import { checkCatalogue, type CheckInfo } from './checks';
-import { ExtraCheckId } from './trace';
+import { ExtraCheckId, type ExtraPhase } from './trace';
 
-const extraDocs: Readonly<Record<ExtraCheckId, { title: string; body: string }>> = {
+const lintNote = 'Not a kernel or libbpf rule: a lint warning (phase `lint`) for a mistake the kernel and libbpf do not report as such. It never changes the simulated outcome.';
+
+const extraDocs: Readonly<Record<ExtraCheckId, { title: string; phase: ExtraPhase; body: string }>> = {
   [ExtraCheckId['BUILD-01']]: {
     title: 'clang rejects the source',
+    phase: 'build',
     body: 'Not a kernel or libbpf rule: the compiler would stop here, so libbpf never sees an object. Typical cause: a member designator that the BPF-side type (usually `vmlinux.h` generated for the kernel profile) does not have, or a program name that is not defined.',
+  },
+  [ExtraCheckId['LINT-01']]: {
+    title: 'Program prototype differs from the member',
+    phase: 'lint',
+    body: `${lintNote} The program declares another argument count, other argument types or another return type than the kernel member it fills (its func proto in the kernel profile's BTF). The \`(void *)\` cast in the map initializer hides this from clang, and the verifier checks only what the program does with its context: reading an argument the member does not have is PRG-16, a \`void\` program for a member that returns a value is PRG-17, and neither is reported again here. Ex: \`__u64 BPF_PROG(ss, struct sock *sk)\` for \`u32 (*ssthresh)(struct sock *sk)\`.`,
+  },
+  [ExtraCheckId['LINT-02']]: {
+    title: 'SEC() suffix names another member',
+    phase: 'lint',
+    body: `${lintNote} libbpf takes the text after \`struct_ops/\` as free-form (libbpf.c SEC_DEF("struct_ops+")): the map initializer alone decides the member. Reported only when the suffix is the name of another member of the same type, e.g. \`SEC("struct_ops/cong_avoid")\` on a program placed in \`.ssthresh\`.`,
+  },
+  [ExtraCheckId['LINT-03']]: {
+    title: 'BPF-side copy of a module struct has drifted',
+    phase: 'lint',
+    body: `${lintNote} The BPF source defines the ops struct itself (copied from a module header), and the workspace module libbpf would take the type from now defines it differently: members removed, resized, reordered or added. libbpf matches members by name at the kernel's offsets (LIB-12), so a removed member fails the load when set, a resized one fails (LIB-18), and the rest silently stays as the copy says. Including the module's header avoids it.`,
+  },
+  [ExtraCheckId['LINT-04']]: {
+    title: 'Ops type defined by two modules',
+    phase: 'lint',
+    body: `${lintNote} Two module BTF objects define the struct libbpf looks up (\`T\` on libbpf 1.4-1.6, \`bpf_struct_ops_T\` on 1.7+). libbpf.c find_ksym_btf_id walks module BTFs in BTF object id order (load order) and takes the first hit without trying the others, so an object written for the other module fails at load (observed on 6.12.117 / libbpf 1.5). The warning names the module that would be picked when the load order is known, or assumed (workspace modules load after the profile's, in name order).`,
   },
 };
 
@@ -36,6 +59,6 @@ export function checkDocumentation(spec: string): Map<string, string> {
     const paragraph = specParagraph(spec, check.id) ?? `${check.title}. The summary table of the specification describes this check.`;
     pages.set(`${check.id}.md`, page(check.id, check.title, check.phase, paragraph));
   }
-  for (const [id, doc] of Object.entries(extraDocs)) pages.set(`${id}.md`, page(id, doc.title, 'build', doc.body));
+  for (const [id, doc] of Object.entries(extraDocs)) pages.set(`${id}.md`, page(id, doc.title, doc.phase, doc.body));
   return pages;
 }

@@ -592,50 +592,69 @@ export function simulateRegistration(module: WorkspaceModule, profile: KernelPro
 
 // --- legacy static list (< 6.9) --------------------------------------------------------------------
 
+/** The BTF object name a legacy trace reports under: the static list is part of vmlinux. */
+export const LEGACY_TRACE = 'vmlinux (BPF_STRUCT_OPS_TYPE list)';
+const LEGACY_RULE = 'kernel < 6.9: bpf_struct_ops_init checks the static BPF_STRUCT_OPS_TYPE list once at boot (5.6-6.8); since 6.9 types register with register_bpf_struct_ops()';
+
 /**
- * bpf_struct_ops_init (kernel/bpf/bpf_struct_ops.c, 5.6-6.8): every BPF_STRUCT_OPS_TYPE(name) of
- * the workspace checked against the profile's vmlinux BTF. Failures are non-fatal pr_warns: the
- * type is skipped (REG-L1..L6). On 6.9+ the list no longer exists (one information finding).
+ * bpf_struct_ops_init (kernel/bpf/bpf_struct_ops.c, 5.6-6.8), run from btf_parse_vmlinux at boot:
+ * every BPF_STRUCT_OPS_TYPE(name) of the workspace's static list checked against the profile's
+ * vmlinux BTF. Failures are non-fatal pr_warns that skip the type (REG-L1..L6); `registered`
+ * holds the types that pass. Undefined on 6.9+ (the list no longer exists) or without a list.
  */
-export function simulateLegacyRegistration(files: readonly FileFacts[], profile: KernelProfile): Step[] {
+export function simulateLegacyRegistration(files: readonly FileFacts[], profile: KernelProfile): ModuleTrace | undefined {
   const entries = files.flatMap((f) => f.legacyTypes.map((t) => ({ file: f, item: t })));
-  if (entries.length === 0) return [];
+  if (entries.length === 0 || kernelHasModuleStructOps(profile)) return undefined;
   const steps: Step[] = [];
-  const warn = (check: CheckId, message: string, location: Location, explanation: string): Finding => ({
-    check, severity: 'error', phase: 'register', message, channel: 'dmesg', location, related: [], explanation, rule: 'kernel < 6.9: static BPF_STRUCT_OPS_TYPE list, failures skip the type',
+  const registered: RegisteredType[] = [];
+  const warn = (check: CheckId, message: string, location: Location, explanation: string, related: RelatedInformation[] = []): Finding => ({
+    check, severity: 'error', phase: 'register', message, channel: 'dmesg', location, related, explanation, rule: LEGACY_RULE,
   });
-  if (kernelHasModuleStructOps(profile)) {
-    return [stepOf('BPF_STRUCT_OPS_TYPE list', entries.map((e) => ({ ...warn(CheckId['REG-L3'], '', e.item.location, 'Since 6.9 the static list is gone: types register with register_bpf_struct_ops() from their subsystem or module.'), severity: 'information' as const, channel: 'none' as const })), 'ok')];
-  }
+  const trace = (outcome: SimulationOutcome = { ok: true }): ModuleTrace => ({
+    module: LEGACY_TRACE, profile: describeProfile(profile), steps, outcome, registered,
+    notes: [`kernel ${profile.kernelVersion.text}: static registration only (< 6.9): the types of the workspace's BPF_STRUCT_OPS_TYPE list, checked against the profile's vmlinux BTF; a type that fails is skipped, so BPF_MAP_CREATE refuses its maps (MAP-09)`],
+  });
   const spec = profile.vmlinux?.spec;
-  if (!spec) return [stepOf('bpf_struct_ops_init: no vmlinux BTF', [], 'skipped')];
+  if (!spec) {
+    steps.push(stepOf('bpf_struct_ops_init: no vmlinux BTF', [], 'skipped'));
+    return trace();
+  }
+  // Whole-init failure: bpf_struct_ops_init returns before the loop.
   if (spec.findByNameKind('module', BtfKind.Struct) === undefined) {
-    return [stepOf('bpf_struct_ops_init', [warn(CheckId['REG-L1'], 'Cannot find struct module in btf_vmlinux', entries[0].item.location, 'vmlinux BTF has no struct module (CONFIG_MODULES=n): bpf_struct_ops_init returns before registering any type.')])];
+    steps.push(stepOf('bpf_struct_ops_init', [warn(CheckId['REG-L1'], 'Cannot find struct module in btf_vmlinux', entries[0].item.location, 'vmlinux BTF has no struct module (CONFIG_MODULES=n): bpf_struct_ops_init returns before registering any type.')]));
+    return trace();
   }
   for (const { file, item } of entries) {
     const name = item.name;
     const findings: Finding[] = [];
-    const fail = (check: CheckId, message: string, explanation: string) => findings.push(warn(check, message, item.location, explanation));
+    const fail = (check: CheckId, message: string, explanation: string, related: RelatedInformation[] = []) => findings.push(warn(check, message, item.location, explanation, related));
     const valueName = VALUE_PREFIX + name;
     const typeId = spec.findByNameKind(name, BtfKind.Struct);
+    const valueId = spec.findByNameKind(valueName, BtfKind.Struct);
     const t = typeId === undefined ? undefined : spec.typeById(typeId);
-    if (name.length + VALUE_PREFIX_LEN >= VALUE_NAME_SIZE) fail(CheckId['REG-L2'], `struct_ops name ${name} is too long`, 'The value type name must fit in 128 bytes.');
-    else if (spec.findByNameKind(valueName, BtfKind.Struct) === undefined) fail(CheckId['REG-L3'], `Cannot find struct ${valueName} in btf_vmlinux`, 'The BPF_STRUCT_OPS_TYPE macro defines the value type in bpf_struct_ops.c; it is missing from this vmlinux BTF.');
-    else if (t?.kind !== BtfKind.Struct) fail(CheckId['REG-L3'], `Cannot find struct ${name} in btf_vmlinux`, `vmlinux BTF has no \`struct ${name}\`.`);
-    else if (t.members.length > MAX_MEMBERS) fail(CheckId['REG-L4'], `Cannot support #${t.members.length} members in struct ${name}`, `At most ${MAX_MEMBERS} members.`);
+    if (name.length + VALUE_PREFIX_LEN >= VALUE_NAME_SIZE) fail(CheckId['REG-L2'], `struct_ops name ${name} is too long`, 'The value type name `bpf_struct_ops_<name>` must fit in 128 bytes: the type is skipped.');
+    else if (valueId === undefined) fail(CheckId['REG-L3'], `Cannot find struct ${valueName} in btf_vmlinux`, `The BPF_STRUCT_OPS_TYPE macro defines \`struct ${valueName}\` in bpf_struct_ops.c; this vmlinux BTF has none (the type does not exist in this kernel, or the list entry is misspelt), so the type is skipped.`);
+    else if (t?.kind !== BtfKind.Struct) fail(CheckId['REG-L3'], `Cannot find struct ${name} in btf_vmlinux`, `vmlinux BTF has no \`struct ${name}\`: the type is skipped.`);
+    else if (t.members.length > MAX_MEMBERS) fail(CheckId['REG-L4'], `Cannot support #${t.members.length} members in struct ${name}`, `At most ${MAX_MEMBERS} members (BPF_STRUCT_OPS_MAX_NR_MEMBERS): the type is skipped.`);
     else {
       for (const m of t.members) {
-        if (m.name === '') { fail(CheckId['REG-L5'], `anon member in struct ${name} is not supported`, 'Anonymous members are not supported.'); break; }
-        if (m.bitfieldSize > 0) { fail(CheckId['REG-L5'], `bit field member ${m.name} in struct ${name} is not supported`, 'Bitfields are not supported.'); break; }
+        if (m.name === '') { fail(CheckId['REG-L5'], `anon member in struct ${name} is not supported`, 'Anonymous members are not supported: the type is skipped.'); break; }
+        if (m.bitfieldSize > 0) { fail(CheckId['REG-L5'], `bit field member ${m.name} in struct ${name} is not supported`, 'Bitfields are not supported: the type is skipped.'); break; }
       }
+      // The legacy descriptor is `bpf_<name>` (BPF_STRUCT_OPS_TYPE pastes it), defined by its subsystem.
       const desc = files.flatMap((f) => f.descriptors).find((d) => d.varName === `bpf_${name}`);
       const init = desc && field(desc, 'init');
       const fn = init?.value.kind === 'function' ? files.flatMap((f) => f.functions).find((f) => f.name === (init.value as { name: string }).name) : undefined;
-      if (findings.length === 0 && fn && fn.returnConstants.length > 0 && fn.returnConstants.every((c) => c !== 0n)) fail(CheckId['REG-L6'], `Error in init bpf_struct_ops ${name}`, `\`${fn.name}\` never returns 0: the type is unusable.`);
+      if (findings.length === 0 && fn && fn.returnConstants.length > 0 && fn.returnConstants.every((c) => c !== 0n)) {
+        fail(CheckId['REG-L6'], `Error in init bpf_struct_ops ${name}`, `\`${fn.name}\` never returns 0, so bpf_struct_ops_init skips \`${name}\`.`, [{ location: fn.nameLocation, message: `init of bpf_${name}` }]);
+      }
+    }
+    if (findings.length === 0 && typeId !== undefined && valueId !== undefined) {
+      registered.push({ typeName: name, btf: 'vmlinux', descriptor: `bpf_${name}`, typeId, valueId, stubs: new Map() });
     }
     steps.push(stepOf(`bpf_struct_ops_init: BPF_STRUCT_OPS_TYPE(${name}) (${file.file})`, findings));
   }
-  return steps;
+  return trace();
 }
 
 // --- the registry the BPF-side phases consult -------------------------------------------------------
@@ -653,10 +672,14 @@ export class ModuleRegistry {
     readonly extended: ExtendedProfile,
     readonly modules: readonly WorkspaceModule[],
     private readonly assumptions: (module: string) => ModuleAssumptions,
+    /** Kernels < 6.9: the boot-time check of the workspace's static BPF_STRUCT_OPS_TYPE list. */
+    readonly legacy: ModuleTrace | undefined,
   ) {}
 
-  static build(profile: KernelProfile, modules: readonly WorkspaceModule[], assumptions: (module: string) => ModuleAssumptions = () => ({})): ModuleRegistry {
-    return new ModuleRegistry(profile, extendProfileWithModules(profile, modules, assumptions), modules, assumptions);
+  /** `files` holds the static list (BPF_STRUCT_OPS_TYPE) and its descriptors, for kernels < 6.9. */
+  static build(profile: KernelProfile, modules: readonly WorkspaceModule[], assumptions: (module: string) => ModuleAssumptions = () => ({}), files: readonly FileFacts[] = []): ModuleRegistry {
+    const legacy = simulateLegacyRegistration(files.filter((f) => f.legacyTypes.length > 0 || f.descriptors.length > 0), profile);
+    return new ModuleRegistry(profile, extendProfileWithModules(profile, modules, assumptions), modules, assumptions, legacy);
   }
 
   get profile(): KernelProfile {
@@ -667,9 +690,9 @@ export class ModuleRegistry {
     return this.modules.find((m) => m.name === name);
   }
 
-  /** Every workspace module's registration trace, in name order. */
+  /** Every workspace module's registration trace, in name order, then the static list's (< 6.9). */
   allTraces(): ModuleTrace[] {
-    return this.modules.map((m) => this.trace(m.name) as ModuleTrace);
+    return [...this.modules.map((m) => this.trace(m.name) as ModuleTrace), ...(this.legacy ? [this.legacy] : [])];
   }
 
   /** The registration trace of a module (memoized); undefined for an unknown module. */
@@ -705,17 +728,32 @@ export class ModuleRegistry {
    * when registration did not put the value type in the module's struct_ops table.
    */
   mapCreateFindings(map: LoadedMap): Finding[] {
+    const legacy = this.legacyMapCreate(map);
+    if (legacy) return [legacy];
     const found = this.registeredIn(map);
     if (!found || found.type) return [];
-    const libbpf = this.profile.libbpfVersion;
     const failed = found.trace.steps.flatMap((s) => s.findings).find((f) => f.severity === 'error');
-    const message = atLeast(libbpf, 1, 6) ? `map '${map.map.name}': failed to create: -ENOTSUPP` : `map '${map.map.name}': failed to create: ERROR: strerror_r(-524)=22(-524)`;
-    return [{
-      check: CheckId['MAP-09'], severity: 'error', phase: 'map_create', errno: Errno.ENOTSUPP, message, channel: 'libbpf', location: map.map.typeLocation,
-      related: failed ? [{ location: failed.location, message: `registration of ${map.kernel.typeName} in ${found.object.name} fails: ${failed.message || failed.check}` }] : [],
-      explanation: `\`bpf_struct_ops_${map.kernel.typeName}\` exists in ${found.object.name}'s BTF, so libbpf finds it and creates the map with BPF_F_VTYPE_BTF_OBJ_FD and that module's BTF fd, but the module never registered the type (its registration ${failed ? `fails with ${failed.check}` : 'does not run'}), so the kernel refuses the value type id with ENOTSUPP (524).`,
-      rule: `libbpf ${formatVersion(libbpf)} message format`,
-    }];
+    return [this.unregisteredValueType(map, failed ? [{ location: failed.location, message: `registration of ${map.kernel.typeName} in ${found.object.name} fails: ${failed.message || failed.check}` }] : [],
+      `\`bpf_struct_ops_${map.kernel.typeName}\` exists in ${found.object.name}'s BTF, so libbpf finds it and creates the map with BPF_F_VTYPE_BTF_OBJ_FD and that module's BTF fd, but the module never registered the type (its registration ${failed ? `fails with ${failed.check}` : 'does not run'}), so the kernel refuses the value type id with ENOTSUPP (524).`,
+      `libbpf ${formatVersion(this.profile.libbpfVersion)} message format`)];
+  }
+
+  /** MAP-09 on < 6.9 for a vmlinux type the workspace's static list names but bpf_struct_ops_init skipped. */
+  private legacyMapCreate(map: LoadedMap): Finding | undefined {
+    const legacy = this.legacy;
+    if (!legacy || map.kernel.object.isModule || legacy.registered.some((r) => r.typeName === map.kernel.typeName)) return undefined;
+    const step = legacy.steps.find((s) => s.action.startsWith(`bpf_struct_ops_init: BPF_STRUCT_OPS_TYPE(${map.kernel.typeName})`)) ?? (legacy.registered.length === 0 ? legacy.steps[0] : undefined);
+    const failed = step?.findings.find((f) => f.severity === 'error');
+    if (!failed) return undefined;
+    return this.unregisteredValueType(map, [{ location: failed.location, message: `bpf_struct_ops_init skipped ${map.kernel.typeName}: ${failed.message}` }],
+      `\`bpf_struct_ops_${map.kernel.typeName}\` is in vmlinux BTF, so libbpf creates the map, but bpf_struct_ops_init skipped the type at boot (${failed.check}), so the kernel's static table has no type with this value id and BPF_MAP_CREATE fails with ENOTSUPP (524).`,
+      `${LEGACY_RULE}; libbpf ${formatVersion(this.profile.libbpfVersion)} message format`);
+  }
+
+  /** MAP-09 as libbpf prints it: `map '%s': failed to create: %s(%d)` (<= 1.5, strerror text) or `: %s` (1.6+, errstr). */
+  private unregisteredValueType(map: LoadedMap, related: RelatedInformation[], explanation: string, rule: string): Finding {
+    const message = atLeast(this.profile.libbpfVersion, 1, 6) ? `map '${map.map.name}': failed to create: -ENOTSUPP` : `map '${map.map.name}': failed to create: ERROR: strerror_r(-524)=22(-524)`;
+    return { check: CheckId['MAP-09'], severity: 'error', phase: 'map_create', errno: Errno.ENOTSUPP, message, channel: 'libbpf', location: map.map.typeLocation, related, explanation, rule };
   }
 
   /**
@@ -817,12 +855,12 @@ export class WorkspaceModuleState {
     const known = new Map(files.map((f) => [f.file, f]));
     try {
       const modules = collectWorkspaceModules(files, [...kbuild, ...kbuildNear(files, kbuild)], (file) => known.get(file) ?? this.readFacts(file));
-      this.registry = ModuleRegistry.build(profile, modules, (name) => this.assumptions.get(name) ?? {});
+      this.registry = ModuleRegistry.build(profile, modules, (name) => this.assumptions.get(name) ?? {}, files);
       this.failure = undefined;
     } catch (error) {
       // A bug in module synthesis must not take BPF-side checking down: simulate without modules.
       this.failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      this.registry = ModuleRegistry.build(profile, [], () => ({}));
+      this.registry = ModuleRegistry.build(profile, [], () => ({}), files);
     }
     return this.registry;
   }

@@ -3,6 +3,7 @@
 // phases after it, as the real loader would; every finding of the phases that ran is kept.
 
 import type { KernelProfile } from '../kernel/profile';
+import { lintObject } from './lint';
 import { simulateLoad, type LoadedMap } from './load';
 import { simulateAttach, type RegisteredNames } from './mapUpdate';
 import type { BpfObjectInput } from './objectModel';
@@ -44,7 +45,10 @@ export interface SimulationHooks {
   readonly mapUpdate?: (maps: readonly LoadedMap[], generic: readonly Finding[]) => Finding[];
 }
 
-/** Simulates open, load and attach of one BPF object against a kernel profile. */
+/**
+ * Simulates open, load and attach of one BPF object against a kernel profile, then lints it
+ * (sim/lint.ts: a last `lint` step, present only when it has warnings; never part of the outcome).
+ */
 export function simulateObject(
   input: BpfObjectInput,
   profile: KernelProfile,
@@ -52,6 +56,14 @@ export function simulateObject(
   loader: LoaderOptions = {},
   hooks: SimulationHooks = {},
 ): ObjectTrace {
+  const steps = phaseSteps(input, profile, registeredNames, loader, hooks);
+  const lint = lintObject(input, profile);
+  if (lint.length > 0) steps.push({ phase: 'lint', action: 'lint: not kernel or libbpf rules (LINT-01..04)', outcome: 'ok', findings: lint });
+  return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+}
+
+/** The steps of every phase that runs; a failing phase stops the phases after it. */
+function phaseSteps(input: BpfObjectInput, profile: KernelProfile, registeredNames: RegisteredNames, loader: LoaderOptions, hooks: SimulationHooks): Step[] {
   const libbpf = profile.libbpfVersion;
   const open = simulateOpen(input, libbpf);
   const steps: Step[] = [...(hooks.preamble ?? [])];
@@ -64,12 +76,12 @@ export function simulateObject(
   const blocked = buildFindings.length > 0 || open.failed;
   if (blocked) {
     steps.push(skipped('load', 'bpf_object__load: init_kern_struct_ops_maps'));
-    return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+    return steps;
   }
   const loadStep = step('load', 'bpf_object__load: init_kern_struct_ops_maps', load.findings.filter((f) => f.phase !== 'build'));
   steps.push(loadStep);
   if (loadStep.outcome === 'failed') {
-    return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+    return steps;
   }
   for (const map of load.maps) {
     // LIB-22: a module type adds BPF_F_VTYPE_BTF_OBJ_FD (0x8000; 0xa000 with BPF_F_LINK, observed 6.12.117 / libbpf 1.5).
@@ -77,18 +89,18 @@ export function simulateObject(
     steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, hooks.mapCreate?.(map) ?? []));
   }
   if (steps.some((s) => s.phase === 'map_create' && s.outcome === 'failed')) {
-    return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+    return steps;
   }
   const generic = simulateProgLoad(input, profile, load.maps, loader);
   const progLoad = step('prog_load', 'BPF_PROG_LOAD for every autoloaded program', [...generic, ...(hooks.progLoad?.(load.maps, generic) ?? [])]);
   steps.push(progLoad);
   if (progLoad.outcome === 'failed') {
-    return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+    return steps;
   }
   const attach = simulateAttach(input, profile, load.maps, registeredNames);
   const updates = attach.filter((f) => f.phase === 'map_update');
   steps.push(step('map_update', 'bpf_map__attach_struct_ops: BPF_MAP_UPDATE_ELEM for each map', hooks.mapUpdate ? hooks.mapUpdate(load.maps, updates) : updates));
   const links = attach.filter((f) => f.phase === 'link_create');
   if (links.length > 0 || load.maps.some((m) => m.link)) steps.push(step('link_create', 'BPF_LINK_CREATE for each BPF_F_LINK map', links));
-  return { file: input.file, profile: describeProfile(profile), steps, outcome: outcomeOf(steps) };
+  return steps;
 }

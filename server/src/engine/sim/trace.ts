@@ -4,11 +4,22 @@
 import type { Location } from '../common/location';
 import type { CheckId, Phase } from './checks';
 
-/** Checks that are not kernel or libbpf rules: what the compiler would reject. */
+/** Checks that are not kernel or libbpf rules: what the compiler would reject, and lint (sim/lint.ts). */
 export enum ExtraCheckId {
   /** clang rejects the file (what libbpf never gets to see). */
   'BUILD-01' = 'BUILD-01',
+  /** A program's declared prototype differs from the kernel member it fills. */
+  'LINT-01' = 'LINT-01',
+  /** The SEC("struct_ops/NAME") suffix names another member than the one the program fills. */
+  'LINT-02' = 'LINT-02',
+  /** A BPF-side copy of a module's ops struct has drifted from the module's definition. */
+  'LINT-03' = 'LINT-03',
+  /** An ops type defined by more than one module: libbpf takes the first loaded. */
+  'LINT-04' = 'LINT-04',
 }
+
+/** Phases outside the kernel and libbpf: the compiler, and lint (never part of an outcome). */
+export type ExtraPhase = 'build' | 'lint';
 
 export type AnyCheckId = CheckId | ExtraCheckId;
 
@@ -25,7 +36,7 @@ export interface RelatedInformation {
 export interface Finding {
   readonly check: AnyCheckId;
   readonly severity: Severity;
-  readonly phase: Phase | 'build';
+  readonly phase: Phase | ExtraPhase;
   readonly errno?: number;
   /** The message exactly as the kernel or libbpf prints it (without the `libbpf: ` prefix). */
   readonly message: string;
@@ -42,7 +53,7 @@ export interface Finding {
 }
 
 export interface Step {
-  readonly phase: Phase | 'build';
+  readonly phase: Phase | ExtraPhase;
   /** What the real system does here, e.g. `bpf_object__load: init_kern_struct_ops_maps`. */
   readonly action: string;
   readonly outcome: 'ok' | 'failed' | 'skipped';
@@ -51,7 +62,7 @@ export interface Step {
 
 export interface SimulationOutcome {
   readonly ok: boolean;
-  readonly phase?: Phase | 'build';
+  readonly phase?: Phase | ExtraPhase;
   readonly errno?: number;
   readonly check?: AnyCheckId;
   readonly message?: string;
