@@ -188,6 +188,20 @@ describe('regressions found by the kernel differential', () => {
     expect((err as BtfError).message).toMatch(/^type \[3\]: loop detected: TYPEDEF leads back to type \[2\] without a pointer at offset 0x/);
   });
 
+  it('sections that leave a gap or trailing bytes are rejected (kernel "Unsupported section found")', () => {
+    const b = new BtfBuilder();
+    b.add(int);
+    const good = b.build();
+    const trailing = new Uint8Array(good.length + 4);
+    trailing.set(good);
+    expect(parseBtf(trailing)).toMatchObject({ code: 'bad-section', offset: good.length });
+    // An empty type section left at offset 0 while the strings start later: a gap before them.
+    const gap = good.slice();
+    new DataView(gap.buffer).setUint32(12, 0, true);
+    expect(parseBtf(gap)).toMatchObject({ code: 'bad-section', offset: 16 });
+    expect((parseBtf(gap) as BtfError).message).toMatch(/string section starts at 16, but the sections before it end at 0: a gap/);
+  });
+
   it('a struct that reaches itself through a pointer is no loop', () => {
     const b = new BtfBuilder();
     b.add(int);

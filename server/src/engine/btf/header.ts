@@ -82,5 +82,19 @@ export function parseHeader(bytes: Uint8Array): BtfHeader | BtfError {
   if (typeLen > 0 && strLen > 0 && typeOff < strOff + strLen && strOff < typeOff + typeLen) {
     return new BtfError('bad-section', `BTF header: type section [${typeOff}, +${typeLen}) overlaps string section [${strOff}, +${strLen})`, { offset: 8 });
   }
+  // Kernel btf_check_sec_info: in offset order the sections must tile the data, with no gap and
+  // nothing after them (libbpf tolerates both; BPF_BTF_LOAD says "Unsupported section found").
+  const ordered: [string, number, number, number][] = [['type', typeOff, typeLen, 8], ['string', strOff, strLen, 16]];
+  if (strOff < typeOff) ordered.reverse();
+  let covered = 0;
+  for (const [name, off, len, field] of ordered) {
+    if (off !== covered) {
+      return new BtfError('bad-section', `BTF header: ${name} section starts at ${off}, but the sections before it end at ${covered}: ${off > covered ? 'a gap' : 'an overlap'}`, { offset: field });
+    }
+    covered += len;
+  }
+  if (covered !== dataLen) {
+    return new BtfError('bad-section', `BTF header: ${dataLen - covered} bytes after the last section${atOffset(hdrLen + covered)}; the sections must cover the data exactly`, { offset: hdrLen + covered });
+  }
   return { littleEndian, hdrLen, typeStart: hdrLen + typeOff, typeLen, strStart: hdrLen + strOff, strLen };
 }
