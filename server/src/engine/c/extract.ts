@@ -2,7 +2,7 @@
 // tree-sitter, walks the top level once for names and once for facts, and frees the tree. Every
 // location is produced by a TextOrigin, so preprocessed text still points into what the user wrote.
 
-import type { Node } from 'web-tree-sitter';
+import { Edit, type Node, type Tree } from 'web-tree-sitter';
 import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { applyDeclarator, declarationText, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
@@ -79,22 +79,70 @@ interface FunctionContribution {
 }
 
 /**
- * Contributions of the function definitions of recently extracted files, keyed by everything they
- * depend on (see FactsBuilder.functionKey). Typing in one function of a big file re-walks only
- * that function: body analysis is most of an extraction's cost. One generation per file, a few files.
+ * What the last extraction of a recently extracted file leaves for the next one: its function
+ * contributions keyed by everything they depend on (see FactsBuilder.functionKey), and, once the
+ * file is extracted again (the editor is changing it), its parse tree for an incremental reparse.
+ * Typing in one function of a big file then reparses a little and re-walks only that function.
  */
-const functionMemos = new Map<string, Map<string, FunctionContribution>>();
-const MEMO_FILES = 8;
-
-/** Drops every remembered contribution: the next extraction of each file walks all its functions. */
-export function forgetFunctionMemos(): void {
-  functionMemos.clear();
+interface FileMemo {
+  readonly functions: ReadonlyMap<string, FunctionContribution>;
+  readonly parsed?: { readonly text: string; readonly tree: Tree };
 }
 
-function rememberFunctions(file: string, memo: Map<string, FunctionContribution>): void {
-  functionMemos.delete(file);
-  functionMemos.set(file, memo);
-  if (functionMemos.size > MEMO_FILES) functionMemos.delete(functionMemos.keys().next().value as string);
+const fileMemos = new Map<string, FileMemo>();
+const MEMO_FILES = 8;
+
+/** Drops every file's memo: the next extraction of each file starts from scratch. */
+export function forgetFunctionMemos(): void {
+  for (const memo of fileMemos.values()) memo.parsed?.tree.delete();
+  fileMemos.clear();
+}
+
+function remember(file: string, memo: FileMemo): void {
+  const previous = fileMemos.get(file);
+  if (previous?.parsed && previous.parsed.tree !== memo.parsed?.tree) previous.parsed.tree.delete();
+  fileMemos.delete(file);
+  fileMemos.set(file, memo);
+  if (fileMemos.size > MEMO_FILES) {
+    const oldest = fileMemos.keys().next().value as string;
+    fileMemos.get(oldest)?.parsed?.tree.delete();
+    fileMemos.delete(oldest);
+  }
+}
+
+/** Parses `text`, reusing `previous` (consumed: edited, then deleted) for the span that changed. */
+function parseAfterEdit(parser: CParser, text: string, previous: { readonly text: string; readonly tree: Tree } | undefined): Tree | undefined {
+  if (!previous) return parser.parse(text);
+  const old = previous.text;
+  let prefix = 0;
+  const shorter = Math.min(old.length, text.length);
+  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  previous.tree.edit(
+    new Edit({
+      startIndex: prefix,
+      oldEndIndex: old.length - suffix,
+      newEndIndex: text.length - suffix,
+      startPosition: pointAt(old, prefix),
+      oldEndPosition: pointAt(old, old.length - suffix),
+      newEndPosition: pointAt(text, text.length - suffix),
+    }),
+  );
+  const tree = parser.parse(text, previous.tree);
+  previous.tree.delete();
+  return tree;
+}
+
+/** Tree-sitter's row/column of a UTF-16 offset (web-tree-sitter counts columns in code units). */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
 }
 
 /**
@@ -117,20 +165,29 @@ export function extractFacts(parser: CParser, file: string, text: string, option
 export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}): FileFacts {
   const logger = options.logger ?? silentLogger;
   const sanitized = sanitizeForParse(text);
-  const tree = parser.parse(sanitized.text);
-  const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes);
+  const memo = fileMemos.get(file);
+  // A file extracted again soon after is being edited: keep its tree for the next change.
+  const editing = memo !== undefined;
+  const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
+  const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo?.functions);
   if (!tree) {
+    fileMemos.delete(file);
     logger.warn(`${file}: tree-sitter gave no tree`);
     facts.problems.push({ message: 'could not parse this file', location: origin.locate(0, 0) });
     return facts.result(sanitized.macroCalls);
   }
+  let completed = false;
   try {
     facts.run(tree.rootNode);
-    rememberFunctions(file, facts.functionMemo);
+    completed = true;
   } catch (error) {
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    tree.delete();
+    if (editing) remember(file, { functions: completed ? facts.functionMemo : new Map(), parsed: { text: sanitized.text, tree } });
+    else {
+      tree.delete();
+      remember(file, { functions: completed ? facts.functionMemo : new Map() });
+    }
   }
   return facts.result(sanitized.macroCalls);
 }
@@ -149,7 +206,6 @@ class FactsBuilder {
 
   /** This extraction's function contributions, for the next extraction of the file. */
   readonly functionMemo = new Map<string, FunctionContribution>();
-  private readonly previousMemo: ReadonlyMap<string, FunctionContribution> | undefined;
   private contextKey?: string;
   private readonly functionNames = new Set<string>();
   /** Functions defined with a body, as programBody's call analysis needs them. */
@@ -165,9 +221,8 @@ class FactsBuilder {
     private readonly text: string,
     private readonly sections: readonly SectionNote[],
     private readonly attributes: readonly AttributeNote[],
-  ) {
-    this.previousMemo = functionMemos.get(file);
-  }
+    private readonly previousMemo: ReadonlyMap<string, FunctionContribution> | undefined,
+  ) {}
 
   private loc(node: Node): Location {
     return this.origin.locate(node.startIndex, node.endIndex);

@@ -12,8 +12,11 @@ import * as path from 'node:path';
 export type CParserOptions = { readonly wasmDir: string } | { readonly runtimeWasm: string; readonly grammarWasm: string };
 
 export interface CParser {
-  /** Parses C text; the caller must `tree.delete()` it. Undefined only if tree-sitter gives up. */
-  parse(text: string): Tree | undefined;
+  /**
+   * Parses C text; the caller must `tree.delete()` it. Undefined only if tree-sitter gives up.
+   * `previous`, already `edit()`ed to match `text`, lets tree-sitter reuse its unchanged parts.
+   */
+  parse(text: string, previous?: Tree): Tree | undefined;
 }
 
 const RUNTIME_WASM = 'web-tree-sitter.wasm';
@@ -51,8 +54,8 @@ export async function createCParser(options: CParserOptions): Promise<CParser> {
   const parser = new Parser();
   parser.setLanguage(await language);
   return {
-    parse(text: string): Tree | undefined {
-      return parser.parse(text) ?? undefined;
+    parse(text: string, previous?: Tree): Tree | undefined {
+      return parser.parse(text, previous) ?? undefined;
     },
   };
 }
