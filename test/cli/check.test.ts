@@ -1,7 +1,8 @@
 // The built CLI on examples/: exit status, the text format and the versioned JSON document.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtCli, repoRoot } from '../helpers/paths';
@@ -68,6 +69,28 @@ describe('struct-ops check', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("unknown format 'xml'");
     expect(run(['check', 'no/such/dir']).stderr).toContain('no such file or folder: no/such/dir');
+    const failOn = run(['check', 'examples', '--fail-on', 'note']);
+    expect(failOn.status).toBe(2);
+    expect(failOn.stderr).toContain("unknown --fail-on level 'note' (error or warning)");
+  });
+
+  it('exits 1 on warnings only with --fail-on warning', () => {
+    const warningOnly = ['check', 'test/fixtures/checks/LIB-12-missing-member-zero.bpf.c', ...profileFlags];
+    const byDefault = run(warningOnly);
+    expect(byDefault.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
+    expect(byDefault.status).toBe(0);
+    expect(run([...warningOnly, '--fail-on', 'error']).status).toBe(0);
+    expect(run([...warningOnly, '--fail-on', 'warning']).status).toBe(1);
+    expect(run(['check', 'examples/tcp_cc/good_cc.bpf.c', '--fail-on', 'warning', ...profileFlags]).status).toBe(0);
+  });
+
+  it('exits 3 on an internal error: a bundle without its wasm files', () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'struct-ops-broken-install-')), 'server', 'out');
+    mkdirSync(out, { recursive: true });
+    copyFileSync(builtCli, path.join(out, 'cli.js'));
+    const result = spawnSync(process.execPath, [path.join(out, 'cli.js'), 'check', path.join(repoRoot, 'examples/tcp_cc/good_cc.bpf.c')], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^struct-ops: internal error: .*web-tree-sitter\.wasm/m);
   });
 
   it('is executable as struct-ops with a usage text', () => {
