@@ -132,6 +132,8 @@ export interface EngineCommandOptions<Format extends string> {
   readonly booleanFlags?: readonly string[];
   /** The command's own argument checks, run before anything is loaded: a usage message or undefined. */
   readonly validate?: (args: ParsedArgs) => string | undefined;
+  /** Paths to index besides the positionals, named by the command's flags (`simulate --module DIR`). */
+  readonly paths?: (args: ParsedArgs) => readonly string[];
 }
 
 const defaultCommandOptions: EngineCommandOptions<'text' | 'json'> = { formats: ['text', 'json'] };
@@ -164,7 +166,8 @@ export async function startEngineCommand<Format extends string = 'text' | 'json'
   if (!(options.formats as readonly string[]).includes(format)) return fail(`unknown format '${format}' (${options.formats.join(', ')})`);
   const invalid = options.validate?.(args);
   if (invalid !== undefined) return fail(invalid);
-  const paths = args.positionals.length > 0 ? args.positionals : defaultPaths;
+  const flagPaths = options.paths?.(args) ?? [];
+  const paths = args.positionals.length > 0 || flagPaths.length > 0 ? [...args.positionals, ...flagPaths] : defaultPaths;
   if (paths.length === 0) return fail('no BPF source given', true);
   const { config, problems } = configFromArgs(args, paths, io.cwd);
   const rel = args.flags.has('--absolute-paths') ? (file: string) => file : (file: string) => path.relative(io.cwd, file) || file;
