@@ -315,7 +315,7 @@ export class MacroTable {
       }
       out.push(generated(tok, space));
     }
-    return out.map((tok) => ({ ...tok, hide: union(tok.hide, hide) }));
+    return out.map((tok) => withHide(tok, union(tok.hide, hide)));
   }
 }
 
@@ -380,9 +380,32 @@ function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | 
   return out;
 }
 
+/** A copy of `tok` with another hide set; a literal of fixed shape, not a spread (expansion's hot path). */
+function withHide(tok: Token, hide: ReadonlySet<string>): Token {
+  return tok.painted
+    ? { text: tok.text, kind: tok.kind, space: tok.space, origin: tok.origin, hide, painted: true }
+    : { text: tok.text, kind: tok.kind, space: tok.space, origin: tok.origin, hide };
+}
+
+/**
+ * Hide sets are never mutated once made, and the tokens of one expansion share theirs: each
+ * distinct pair is united once, so expanding `SEC(...)` a thousand times allocates a few sets.
+ */
+const unions = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, ReadonlySet<string>>>();
+
 function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): ReadonlySet<string> {
-  if (!a || a.size === 0) return b;
-  const out = new Set(a);
-  for (const x of b) out.add(x);
+  if (!a || a.size === 0 || a === b) return b;
+  let withA = unions.get(a);
+  if (!withA) {
+    withA = new WeakMap();
+    unions.set(a, withA);
+  }
+  let out = withA.get(b);
+  if (!out) {
+    const united = new Set(a);
+    for (const x of b) united.add(x);
+    out = united;
+    withA.set(b, out);
+  }
   return out;
 }
