@@ -188,6 +188,13 @@ describe('regressions found by the kernel differential', () => {
     expect((err as BtfError).message).toMatch(/^type \[3\]: loop detected: TYPEDEF leads back to type \[2\] without a pointer at offset 0x/);
   });
 
+  it('an array whose index type leads back to it is a loop', () => {
+    const b = new BtfBuilder();
+    b.add(int);
+    b.add({ kind: BtfKind.Array, name: '', elemType: 1, indexType: 2, nelems: 4 }); // [2]
+    expect(parseBtf(b.build())).toMatchObject({ code: 'loop', typeId: 2 });
+  });
+
   it('sections that leave a gap or trailing bytes are rejected (kernel "Unsupported section found")', () => {
     const b = new BtfBuilder();
     b.add(int);

@@ -613,10 +613,10 @@ function checkChainLoops(words: Uint32Array, start: number, offsets: Uint32Array
 }
 
 /**
- * Rejects structs and unions that contain themselves by value, through members, array elements,
- * modifiers and typedefs (kernel btf_resolve in RESOLVE_STRUCT_OR_ARRAY mode, where a pointer
- * ends the walk: "Loop detected"). Cycles without a struct are checkChainLoops' job, so one
- * depth-first walk from each struct and union visits every member once.
+ * Rejects structs, unions and arrays that contain themselves by value, through members, array
+ * element and index types, modifiers and typedefs (kernel btf_resolve in RESOLVE_STRUCT_OR_ARRAY
+ * mode, where a pointer ends the walk: "Loop detected"). Other cycles are checkChainLoops' job,
+ * so one depth-first walk from each struct, union and array visits every member once.
  */
 function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number): BtfError | undefined {
   const n = offsets.length;
@@ -625,7 +625,7 @@ function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint3
   const nextEdge = new Int32Array(n);
   for (let s = 0; s < n; s++) {
     const sKind = (words[offsets[s] + 1] >>> 24) & 0x1f;
-    if (state[s] !== 0 || (sKind !== BtfKind.Struct && sKind !== BtfKind.Union)) continue;
+    if (state[s] !== 0 || (sKind !== BtfKind.Struct && sKind !== BtfKind.Union && sKind !== BtfKind.Array)) continue;
     state[s] = 1;
     nodes[0] = s;
     nextEdge[0] = 0;
@@ -636,13 +636,15 @@ function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint3
       const w = offsets[cur];
       const info = words[w + 1];
       const kind = (info >>> 24) & 0x1f;
-      // Edge e of cur: a member's type, an array's element, a modifier's target; pointers have none.
+      // Edge e of cur: a member's type, an array's element and index type, a modifier's target;
+      // pointers have none.
       let next = -1;
       if (kind === BtfKind.Struct || kind === BtfKind.Union) {
         if (e < (info & 0xffff)) next = words[w + 4 + 3 * e];
+      } else if (kind === BtfKind.Array) {
+        if (e < 2) next = words[w + 3 + e];
       } else if (e === 0) {
-        if (kind === BtfKind.Array) next = words[w + 3];
-        else if (kind === BtfKind.Typedef || kind === BtfKind.Volatile || kind === BtfKind.Const || kind === BtfKind.Restrict || kind === BtfKind.TypeTag) next = words[w + 2];
+        if (kind === BtfKind.Typedef || kind === BtfKind.Volatile || kind === BtfKind.Const || kind === BtfKind.Restrict || kind === BtfKind.TypeTag) next = words[w + 2];
       }
       if (next < 0) {
         state[cur] = 2;
