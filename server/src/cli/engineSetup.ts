@@ -124,8 +124,8 @@ export interface EngineCommand<Format extends string> {
 }
 
 export interface EngineCommandOptions<Format extends string> {
-  /** Accepted `--format` values; the first is the default. */
-  readonly formats: readonly Format[];
+  /** Accepted `--format` values, the first the default; absent: text and json. */
+  readonly formats?: readonly Format[];
   /** Whether `--profile` may be given more than once. */
   readonly matrix?: boolean;
   readonly valueFlags?: readonly string[];
@@ -136,7 +136,7 @@ export interface EngineCommandOptions<Format extends string> {
   readonly paths?: (args: ParsedArgs) => readonly string[];
 }
 
-const defaultCommandOptions: EngineCommandOptions<'text' | 'json'> = { formats: ['text', 'json'] };
+const defaultFormats = ['text', 'json'] as const;
 
 /**
  * The shared start of `check` and `simulate`: parse argv, read the project config, load the first
@@ -150,7 +150,7 @@ export async function startEngineCommand<Format extends string = 'text' | 'json'
   io: CliIo,
   env: CliEnvironment,
   defaultPaths: readonly string[],
-  options: EngineCommandOptions<Format> = defaultCommandOptions as unknown as EngineCommandOptions<Format>,
+  options: EngineCommandOptions<Format> = {},
 ): Promise<EngineCommand<Format> | ExitStatus> {
   const fail = (message: string, withUsage = false) => {
     io.err(`struct-ops ${name}: ${message}\n${withUsage ? `${usage}\n` : ''}`);
@@ -162,8 +162,9 @@ export async function startEngineCommand<Format extends string = 'text' | 'json'
   } catch (error) {
     return fail((error as Error).message, true);
   }
-  const format = lastValue(args, '--format') ?? options.formats[0];
-  if (!(options.formats as readonly string[]).includes(format)) return fail(`unknown format '${format}' (${options.formats.join(', ')})`);
+  const formats: readonly string[] = options.formats ?? defaultFormats;
+  const format = lastValue(args, '--format') ?? formats[0];
+  if (!formats.includes(format)) return fail(`unknown format '${format}' (${formats.join(', ')})`);
   const invalid = options.validate?.(args);
   if (invalid !== undefined) return fail(invalid);
   const flagPaths = options.paths?.(args) ?? [];
