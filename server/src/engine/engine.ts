@@ -82,6 +82,14 @@ export class StructOpsEngine {
     return summary;
   }
 
+  /**
+   * Replaces the `-I` directories and `-D` definitions every file is extracted with (settings or
+   * project config changed). Known files keep their facts until re-indexed with indexFolders().
+   */
+  setSourceOptions(options: { readonly includeDirs: readonly string[]; readonly defines: readonly (readonly [string, string])[] }): void {
+    this.index.setSourceOptions(options);
+  }
+
   /** Loads the kernel profile; on failure keeps the previous one and returns the error. */
   async configureProfile(settings: ProfileSettings): Promise<KernelProfile | ProfileError> {
     const result = await loadKernelProfile({

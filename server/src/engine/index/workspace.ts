@@ -70,7 +70,7 @@ export class WorkspaceIndex {
   private readonly overlays = new Map<string, string>();
   private readonly cache: PreprocessorCache;
   private readonly logger: Logger;
-  private readonly ctx: IndexFileContext;
+  private ctx: IndexFileContext;
   private moduleBySource: Map<string, string> | undefined;
 
   private constructor(
@@ -81,6 +81,12 @@ export class WorkspaceIndex {
     // Editors' unsaved texts win over the disk for includes, too.
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
     this.ctx = { parser, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+  }
+
+  /** Replaces the include directories and defines for every extraction from now on; known facts keep theirs until re-indexed. */
+  setSourceOptions(options: Pick<PortableExtractOptions, 'includeDirs' | 'defines'>): void {
+    this.ctx = { ...this.ctx, extract: { ...this.ctx.extract, includeDirs: options.includeDirs, defines: options.defines } };
+    this.cache.clear();
   }
 
   /** Loads the parser for this thread; rejects only when the wasm files cannot be loaded. */
@@ -213,7 +219,7 @@ export class WorkspaceIndex {
     if (!script) throw new Error('WorkspaceIndex: workers > 0 needs workerScript (the bundled indexWorker.js)');
     const init: WorkerInit = {
       wasm: this.options.wasm,
-      extract: this.options.extract ?? {},
+      extract: this.ctx.extract,
       maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       debug: false,
     };
