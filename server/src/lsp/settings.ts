@@ -8,6 +8,10 @@ export interface StructOpsSettings {
   /** `verbose` also sends the engine's debug lines to the log. */
   readonly trace: { readonly server: 'off' | 'messages' | 'verbose' };
   readonly inlayHints: { readonly enabled: boolean };
+  /** `-I` directories for every file; relative ones resolve against the first workspace folder. */
+  readonly includePaths: readonly string[];
+  /** `-D` definitions, `NAME` or `NAME=VALUE`. */
+  readonly defines: readonly string[];
 }
 
 export const defaultSettings: StructOpsSettings = {
@@ -15,6 +19,8 @@ export const defaultSettings: StructOpsSettings = {
   libbpf: { version: '' },
   trace: { server: 'off' },
   inlayHints: { enabled: false },
+  includePaths: [],
+  defines: [],
 };
 
 /** Flattened `structOps.<key>` → default, as the manifest lists them. */
@@ -24,6 +30,8 @@ export const settingDefaults: Readonly<Record<string, unknown>> = {
   'structOps.libbpf.version': defaultSettings.libbpf.version,
   'structOps.trace.server': defaultSettings.trace.server,
   'structOps.inlayHints.enabled': defaultSettings.inlayHints.enabled,
+  'structOps.includePaths': defaultSettings.includePaths,
+  'structOps.defines': defaultSettings.defines,
 };
 
 function stringList(value: unknown): string[] {
@@ -38,6 +46,8 @@ export function parseSettings(section: unknown): StructOpsSettings {
     libbpf?: { version?: unknown };
     trace?: { server?: unknown };
     inlayHints?: { enabled?: unknown };
+    includePaths?: unknown;
+    defines?: unknown;
   };
   const trace = root.trace?.server;
   return {
@@ -48,5 +58,7 @@ export function parseSettings(section: unknown): StructOpsSettings {
     libbpf: { version: typeof root.libbpf?.version === 'string' ? root.libbpf.version : '' },
     trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
     inlayHints: { enabled: root.inlayHints?.enabled === true },
+    includePaths: stringList(root.includePaths),
+    defines: stringList(root.defines),
   };
 }
