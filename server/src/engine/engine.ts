@@ -195,6 +195,16 @@ export class StructOpsEngine {
     return this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).allTraces() : [];
   }
 
+  /** Names of the kernel modules whose sources are in the workspace (empty without a profile). */
+  moduleNames(): string[] {
+    return this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).modules.map((m) => m.name) : [];
+  }
+
+  /** The source files (`.c`) of a workspace module; empty when unknown or without a profile. */
+  moduleSources(moduleName: string): string[] {
+    return this.activeProfile ? (this.modules.for(this.activeProfile, this.allFacts()).module(moduleName)?.sources.map((f) => f.file) ?? []) : [];
+  }
+
   /** insmod of a workspace module (its registrations) on the active profile; undefined when unknown. */
   simulateRegistration(moduleName: string): ModuleTrace | undefined {
     return this.activeProfile && this.modules.for(this.activeProfile, this.allFacts()).trace(moduleName);

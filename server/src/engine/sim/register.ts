@@ -236,7 +236,7 @@ class Registrar {
         check: ExtraCheckId['BUILD-01'], severity: 'error', phase: 'build', message: `implicit declaration of function '${r.callee}' [-Werror=implicit-function-declaration]`,
         channel: 'clang', location: r.location, related,
         explanation: `Linux ${profile.kernelVersion.text} predates dynamic struct_ops registration (6.9): modules cannot define struct_ops types; only the static BPF_STRUCT_OPS_TYPE list in kernel/bpf/bpf_struct_ops_types.h exists, and struct bpf_struct_ops has no .owner.`,
-        rule: 'kernel < 6.9: no register_bpf_struct_ops (static list only)',
+        rule: 'kernel < 6.9: no register_bpf_struct_ops, only the static BPF_STRUCT_OPS_TYPE list (dynamic registration, module struct_ops types, since 6.9)',
       });
       this.insmodFailure ??= findings[0];
       this.steps.push(stepOf(`${call} in ${module.name}`, findings));
