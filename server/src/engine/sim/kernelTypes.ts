@@ -16,6 +16,8 @@ export interface KernelOpsType {
   readonly valueId: number;
   /** Index of the value type's member whose type is T (LIB-11). */
   readonly dataMemberIndex: number;
+  /** The lookup rule of the profile's libbpf version that found it (for traces). */
+  readonly rule: string;
 }
 
 export interface KernelTypeLookupError {
@@ -75,24 +77,24 @@ export function findKernelOpsType(profile: KernelProfile, bpfTypeName: string): 
     const valueName = STRUCT_OPS_VALUE_PREFIX + bpfTypeName;
     const valueId = vmlinux.spec.findByNameKind(valueName, BtfKind.Struct);
     if (valueId === undefined) return notFound(valueName, Errno.ENOENT, rule);
-    return { object: vmlinux, typeName: bpfTypeName, typeId, valueId, dataMemberIndex: dataMember(vmlinux.spec, valueId, typeId) };
+    return { object: vmlinux, typeName: bpfTypeName, typeId, valueId, dataMemberIndex: dataMember(vmlinux.spec, valueId, typeId), rule };
   }
   const typeName = essentialName(bpfTypeName);
   const valueName = STRUCT_OPS_VALUE_PREFIX + typeName;
   if (!atLeast(libbpf, 1, 7)) {
-    const rule = 'libbpf 1.4-1.6 looks up T in vmlinux, then in each module BTF in load order, then bpf_struct_ops_T in the same BTF';
+    const rule = 'libbpf 1.4-1.6 looks up T in vmlinux, then in each module BTF in load order (module BTFs since 1.4), then bpf_struct_ops_T in the same BTF';
     const found = findKsym(profile, typeName);
     if (!found) return notFound(typeName, Errno.ESRCH, rule);
     const valueId = found.object.spec.findByNameKind(valueName, BtfKind.Struct);
     if (valueId === undefined) return notFound(valueName, Errno.ENOENT, rule);
-    return { object: found.object, typeName, typeId: found.id, valueId, dataMemberIndex: dataMember(found.object.spec, valueId, found.id) };
+    return { object: found.object, typeName, typeId: found.id, valueId, dataMemberIndex: dataMember(found.object.spec, valueId, found.id), rule };
   }
   const rule = 'libbpf >= 1.7 looks up bpf_struct_ops_T in vmlinux, then in each module BTF in load order, then T in the same BTF';
   const found = findKsym(profile, valueName);
   if (!found) return notFound(valueName, Errno.ESRCH, rule);
   const typeId = found.object.spec.findByNameKind(typeName, BtfKind.Struct);
   if (typeId === undefined) return notFound(typeName, Errno.ENOENT, rule);
-  return { object: found.object, typeName, typeId, valueId: found.id, dataMemberIndex: dataMember(found.object.spec, found.id, typeId) };
+  return { object: found.object, typeName, typeId, valueId: found.id, dataMemberIndex: dataMember(found.object.spec, found.id, typeId), rule };
 }
 
 export function isLookupError(result: KernelOpsType | KernelTypeLookupError): result is KernelTypeLookupError {

@@ -84,9 +84,9 @@ function phaseSteps(input: BpfObjectInput, profile: KernelProfile, registeredNam
     return steps;
   }
   for (const map of load.maps) {
-    // LIB-22: a module type adds BPF_F_VTYPE_BTF_OBJ_FD (0x8000; 0xa000 with BPF_F_LINK, observed 6.12.117 / libbpf 1.5).
-    const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd (map_flags 0x${(map.link ? 0xa000 : 0x8000).toString(16)})` : '';
-    steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}`, hooks.mapCreate?.(map) ?? []));
+    // LIB-22: a module type adds BPF_F_VTYPE_BTF_OBJ_FD (0x8000; 0xa000 with BPF_F_LINK, observed 6.12.117 / libbpf 1.5), libbpf 1.4+ on kernel 6.9+.
+    const viaModule = map.kernel.object.isModule ? `, BPF_F_VTYPE_BTF_OBJ_FD with ${map.kernel.object.name}'s BTF fd (map_flags 0x${(map.link ? 0xa000 : 0x8000).toString(16)}), value_type_btf_obj_fd since libbpf 1.4 and Linux 6.9` : '';
+    steps.push(step('map_create', `BPF_MAP_CREATE ${map.map.name}: value bpf_struct_ops_${map.kernel.typeName} [${map.kernel.valueId}] from ${map.kernel.object.name}${viaModule}; lookup: ${map.kernel.rule}`, hooks.mapCreate?.(map) ?? []));
   }
   if (steps.some((s) => s.phase === 'map_create' && s.outcome === 'failed')) {
     return steps;
