@@ -7,10 +7,13 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { StructOpsServer } from '../../server/src/lsp/structOpsServer';
+import { explorerChangedNotification } from '../../server/src/protocol';
 import { profilesDir, wasm } from './paths';
 
 export interface LspSession {
   readonly client: MessageConnection;
+  /** Every publishDiagnostics URI and explorer-changed notification, in arrival order. */
+  readonly notifications: readonly { readonly method: string; readonly uri?: string }[];
   /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -27,8 +30,10 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const latest = new Map<string, Diagnostic[]>();
+  const notifications: { method: string; uri?: string }[] = [];
   const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    notifications.push({ method: 'textDocument/publishDiagnostics', uri: params.uri });
     latest.set(params.uri, params.diagnostics);
     for (const waiter of [...waiters]) {
       if (waiter.uri === params.uri && waiter.accept(params.diagnostics)) {
@@ -42,6 +47,7 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
   );
   client.onRequest('client/registerCapability', () => null);
   client.onRequest('window/workDoneProgress/create', () => null);
+  client.onNotification(explorerChangedNotification, () => notifications.push({ method: explorerChangedNotification.method }));
   const ready = new Promise<void>((resolve) => client.onNotification('structOps/ready', () => resolve()));
   client.listen();
 
@@ -57,6 +63,7 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
 
   return {
     client,
+    notifications,
     diagnostics(uri, accept = () => true) {
       const current = latest.get(uri);
       if (current && accept(current)) return Promise.resolve(current);

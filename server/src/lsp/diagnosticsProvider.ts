@@ -7,11 +7,14 @@ import { traceFindings, type Finding, type StructOpsEngine } from '../engine';
 import { toDiagnostic } from './convert';
 
 export class DiagnosticsPublisher {
-  private published = new Set<string>();
+  /** What was last sent per file, so a keystroke in one file does not resend every other file's list. */
+  private published = new Map<string, string>();
 
   constructor(
     private readonly connection: Connection,
     private readonly docsBase: () => string | undefined,
+    /** Findings the project config ignores are not published. */
+    private readonly isIgnored: (finding: Finding) => boolean = () => false,
   ) {}
 
   /** Every finding of every object and module, by file; every object file is present, clean ones with none. */
@@ -34,17 +37,28 @@ export class DiagnosticsPublisher {
     return byFile;
   }
 
-  async publish(engine: StructOpsEngine): Promise<void> {
+  /**
+   * Sends each file's diagnostics when they differ from what was last sent, and always for
+   * `changed` (the documents just edited: the editor expects an answer to each change).
+   */
+  async publish(engine: StructOpsEngine, changed: ReadonlySet<string> = new Set()): Promise<void> {
     const byFile = DiagnosticsPublisher.collect(engine);
     const docsBase = this.docsBase();
     const sends: Promise<void>[] = [];
+    const published = new Map<string, string>();
     for (const [file, findings] of byFile) {
-      sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: findings.map((f) => toDiagnostic(f, docsBase)) }));
+      const diagnostics = findings.filter((f) => !this.isIgnored(f)).map((f) => toDiagnostic(f, docsBase));
+      const sent = JSON.stringify(diagnostics);
+      published.set(file, sent);
+      if (changed.has(file) || this.published.get(file) !== sent) sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics }));
     }
-    for (const file of this.published) {
+    for (const file of this.published.keys()) {
       if (!byFile.has(file)) sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: [] }));
     }
-    this.published = new Set(byFile.keys());
+    for (const file of changed) {
+      if (!byFile.has(file) && !this.published.has(file)) sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: [] }));
+    }
+    this.published = published;
     await Promise.all(sends);
   }
 }

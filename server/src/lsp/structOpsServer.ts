@@ -12,8 +12,21 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { describeProfile, StructOpsEngine, type CParserOptions, type Logger } from '../engine';
+import {
+  describeProfile,
+  formatConfigProblem,
+  isProjectConfigFile,
+  readWorkspaceConfigs,
+  StructOpsEngine,
+  workspaceDefaultProfile,
+  workspaceIgnoreMatcher,
+  workspaceSourceOptions,
+  type CParserOptions,
+  type Logger,
+  type ProjectConfig,
+} from '../engine';
 import { explorerChangedNotification, explorerRequest, readyNotification } from '../protocol';
+import { configProblemDiagnostic } from './convert';
 import { DiagnosticsPublisher } from './diagnosticsProvider';
 import { registerClientRequests } from './clientRequests';
 import { explorerData } from './explorerProvider';
@@ -42,6 +55,9 @@ export function connectionLogger(connection: Connection, verbose: () => boolean)
   };
 }
 
+/** How long typing must pause before the explorer and code lenses are asked to refresh. */
+const VIEW_REFRESH_DELAY_MS = 250;
+
 export class StructOpsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly publisher: DiagnosticsPublisher;
@@ -50,6 +66,13 @@ export class StructOpsServer {
   private settings: StructOpsSettings | undefined;
   private clientCapabilities: InitializeParams['capabilities'] | undefined;
   private indexed = false;
+  /** The project configs' ignore globs, applied to published diagnostics. */
+  private isIgnored: (file: string, check: string) => boolean = () => false;
+  /** Config files that have problem diagnostics, to clear once fixed. */
+  private configProblemUris = new Set<string>();
+  /** The include paths and defines last given to the engine, to re-index only when they change. */
+  private sourceOptionsKey = JSON.stringify({ includeDirs: [], defines: [] });
+  private viewRefresh: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly connection: Connection,
@@ -57,7 +80,7 @@ export class StructOpsServer {
     private readonly logger: Logger,
     private readonly setVerbose: (verbose: boolean) => void,
   ) {
-    this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri);
+    this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri, (f) => this.isIgnored(f.location.file, f.check));
   }
 
   /** Creates the engine (loads the parser wasm once) and wires every handler. */
@@ -79,6 +102,7 @@ export class StructOpsServer {
   private register(): void {
     const { connection } = this;
     connection.onInitialize((params) => this.initialize(params));
+    connection.onShutdown(() => clearTimeout(this.viewRefresh));
     connection.onInitialized(() => {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'structOps' });
       this.guard('initial index', () => this.firstIndex());
@@ -86,6 +110,8 @@ export class StructOpsServer {
     connection.onDidChangeConfiguration(() => this.guard('configuration change', () => this.reloadProfile()));
     connection.onDidChangeWatchedFiles((params) =>
       this.guard('file change', async () => {
+        // A project config changed: it may change the profile, include paths, defines and ignores.
+        if (params.changes.some((change) => isProjectConfigFile(fileURLToPath(change.uri)))) await this.reloadProfile();
         for (const change of params.changes) {
           const file = fileURLToPath(change.uri);
           if (this.documents.get(change.uri)) continue;
@@ -101,9 +127,10 @@ export class StructOpsServer {
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
         if (!event.document.uri.startsWith('file:')) return;
-        const { dependents } = this.engine.updateFile(fileURLToPath(event.document.uri), event.document.getText());
+        const file = fileURLToPath(event.document.uri);
+        const { dependents } = this.engine.updateFile(file, event.document.getText());
         this.refreshDependents(dependents);
-        await this.refresh();
+        await this.refresh(new Set([file]));
       }),
     );
     this.documents.listen(connection);
@@ -140,17 +167,56 @@ export class StructOpsServer {
     return parseSettings(section);
   }
 
+  /**
+   * Reads the settings and each workspace folder's project config, then the profile (the settings'
+   * when they set any of btf/kernel/libbpf, else the config's default profile) and the include
+   * paths and defines (re-indexing when those changed).
+   */
   private async reloadProfile(): Promise<void> {
     this.settings = await this.loadSettings();
     this.setVerbose(this.settings.trace.server === 'verbose');
-    const result = await this.engine.configureProfile({
-      btf: this.settings.kernel.btf,
-      kernelVersion: this.settings.kernel.version || undefined,
-      libbpfVersion: this.settings.libbpf.version || undefined,
-    });
-    if ('objects' in result) this.logger.info(`kernel profile: ${result.description} (${describeProfile(result)})`);
-    else void this.connection.window.showErrorMessage(`struct_ops: kernel profile not loaded: ${result.message}`);
+    const configs = this.loadProjectConfigs();
+    const { kernel, libbpf } = this.settings;
+    const fromConfig = kernel.btf.length > 0 || kernel.version || libbpf.version ? undefined : workspaceDefaultProfile(configs);
+    const result = await this.engine.configureProfile(
+      fromConfig?.settings ?? { btf: kernel.btf, kernelVersion: kernel.version || undefined, libbpfVersion: libbpf.version || undefined },
+    );
+    const origin = fromConfig ? ` (profile '${fromConfig.name}' of ${fromConfig.file})` : '';
+    if ('objects' in result) this.logger.info(`kernel profile${origin}: ${result.description} (${describeProfile(result)})`);
+    else void this.connection.window.showErrorMessage(`struct_ops: kernel profile${origin} not loaded: ${result.message}`);
+    const sources = workspaceSourceOptions(configs, this.settings, this.folders[0]);
+    const key = JSON.stringify(sources);
+    if (key !== this.sourceOptionsKey) {
+      this.sourceOptionsKey = key;
+      this.engine.setSourceOptions(sources);
+      if (this.indexed) await this.reindex();
+    }
     await this.refresh();
+  }
+
+  /** Each folder's project config; an invalid one is logged and shown on its file, and left out. */
+  private loadProjectConfigs(): readonly ProjectConfig[] {
+    const { configs, problems } = readWorkspaceConfigs(this.folders);
+    this.isIgnored = workspaceIgnoreMatcher(configs);
+    const byUri = new Map<string, ReturnType<typeof configProblemDiagnostic>[]>();
+    for (const problem of problems) {
+      this.logger.error(`invalid project config: ${formatConfigProblem(problem)}`);
+      const uri = pathToFileURL(problem.file).toString();
+      byUri.set(uri, [...(byUri.get(uri) ?? []), configProblemDiagnostic(problem)]);
+    }
+    for (const uri of this.configProblemUris) if (!byUri.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const [uri, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri, diagnostics });
+    this.configProblemUris = new Set(byUri.keys());
+    return configs;
+  }
+
+  /** Re-extracts every file after the include paths or defines changed; open documents keep their editor text. */
+  private async reindex(): Promise<void> {
+    const summary = await this.engine.indexFolders(this.folders);
+    for (const document of this.documents.all()) {
+      if (document.uri.startsWith('file:')) this.engine.updateFile(fileURLToPath(document.uri), document.getText());
+    }
+    this.logger.info(`re-indexed ${summary.indexed} files: include paths or defines changed`);
   }
 
   private async firstIndex(): Promise<void> {
@@ -174,9 +240,27 @@ export class StructOpsServer {
     void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
   }
 
-  private async refresh(): Promise<void> {
-    await this.publisher.publish(this.engine);
-    void this.connection.sendNotification(explorerChangedNotification);
-    refreshLanguageFeatures(this.connection, this.clientCapabilities);
+  /**
+   * Publishes diagnostics now; the explorer and code lens/inlay refreshes, which make the client
+   * ask for whole-workspace data, follow once typing pauses (`edited`: the documents just changed).
+   */
+  private async refresh(edited?: ReadonlySet<string>): Promise<void> {
+    await this.publisher.publish(this.engine, edited);
+    clearTimeout(this.viewRefresh);
+    const refreshViews = () => {
+      void this.connection.sendNotification(explorerChangedNotification);
+      refreshLanguageFeatures(this.connection, this.clientCapabilities);
+    };
+    if (!edited) refreshViews();
+    else {
+      this.viewRefresh = setTimeout(() => {
+        try {
+          refreshViews();
+        } catch {
+          // The connection closed while typing paused: there is no view left to refresh.
+        }
+      }, VIEW_REFRESH_DELAY_MS);
+      this.viewRefresh.unref();
+    }
   }
 }
