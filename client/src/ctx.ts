@@ -148,7 +148,8 @@ export class Ctx {
       documentSelector: [{ scheme: 'file', language: 'c' }],
       synchronize: {
         configurationSection: 'structOps',
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{c,h}'),
+        // C sources, and the project config files the server reads (.struct-ops.json, package.json structOps).
+        fileEvents: [vscode.workspace.createFileSystemWatcher('**/*.{c,h}'), vscode.workspace.createFileSystemWatcher('**/{.struct-ops.json,package.json}')],
       },
       initializationOptions: { docsUri: vscode.Uri.file(this.extension.asAbsolutePath('docs/checks')).toString() },
       outputChannel: this.output,

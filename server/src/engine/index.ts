@@ -17,4 +17,5 @@ export type { UnloadScenario, UnloadTrace } from './sim/unload';
 export * from './query';
 export * from './explain';
 export * from './config/projectConfig';
+export * from './config/workspaceConfig';
 export { checkDocumentation, specParagraph } from './sim/checkDocs';

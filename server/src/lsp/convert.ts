@@ -3,7 +3,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { errnoName, type Finding } from '../engine';
+import { errnoName, type ConfigProblem, type Finding } from '../engine';
 
 export const diagnosticSource = 'struct_ops';
 
@@ -48,4 +48,9 @@ export function toDiagnostic(finding: Finding, docsBase: string | undefined): Di
     })),
     tags: tags.length > 0 ? tags : undefined,
   };
+}
+
+/** A problem of a project config file (`.struct-ops.json`, package.json `structOps`), shown on that file. */
+export function configProblemDiagnostic(problem: ConfigProblem): Diagnostic {
+  return { range: problem.range, severity: DiagnosticSeverity.Error, source: diagnosticSource, message: `struct_ops project config: ${problem.message}` };
 }

@@ -213,6 +213,12 @@ export function parseProjectConfig(file: string, text: string): ConfigReadResult
   return config && reader.problems.length === 0 ? { config, problems: [] } : { problems: reader.problems };
 }
 
+/** Whether a changed file may be a project config (`.struct-ops.json` or any package.json). */
+export function isProjectConfigFile(file: string): boolean {
+  const name = path.basename(file);
+  return name === projectConfigFileName || name === 'package.json';
+}
+
 function hasConfigKey(packageJson: string): boolean {
   try {
     const value: unknown = JSON.parse(readFileSync(packageJson, 'utf8'));
