@@ -46,6 +46,19 @@ describe('scanFolders', () => {
     ]);
   });
 
+  it('lists a file once when roots overlap, and hands candidates to onFile instead of `files`', () => {
+    const repo = path.join(dir, 'repo');
+    const overlapping = scanFolders([repo, path.join(repo, 'src'), path.join(repo, 'src/a.bpf.c')], { exclude: ['vendor/**'] });
+    // src/ walked as a root of its own does not see repo/.gitignore, so it adds skip.gen.c.
+    expect(overlapping.files.map((f) => path.relative(repo, f.file)).sort()).toEqual(['src/a.bpf.c', 'src/keep.gen.c', 'src/plain.c', 'src/skip.gen.c', 'src/top_only.c', 'sub/Kbuild']);
+    expect(overlapping.count).toBe(6);
+    const streamed: string[] = [];
+    const r = scanFolders([repo], { exclude: ['vendor/**'], onFile: (file) => streamed.push(path.relative(repo, file)) });
+    expect(r.files).toEqual([]);
+    expect(r.count).toBe(5);
+    expect(streamed).toEqual(['src/a.bpf.c', 'src/keep.gen.c', 'src/plain.c', 'src/top_only.c', 'sub/Kbuild']);
+  });
+
   it('ignores .gitignore outside git work trees (an unpacked tarball)', () => {
     expect(scanFolders([path.join(dir, 'loose')]).files.map((f) => path.basename(f.file))).toEqual(['in_tarball.c']);
   });
@@ -80,7 +93,7 @@ describe('readCandidate', () => {
 
   it('prefilters on the literals struct_ops facts need', () => {
     const yes = ['SEC("license")', 'int BPF_STRUCT_OPS(x)', 'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)', 'struct bpf_struct_ops d;', 'register_bpf_struct_ops(&d, t)'];
-    const no = ['int main(void);', 'USEC(1)', 'struct ops x;', 'case BPF_PROG_TYPE_STRUCT_OPS:'];
+    const no = ['int main(void);', 'USEC(1)', 'EC("x")', 'SEC ("x")', '"SEC"("x")', 'struct ops x;', 'case BPF_PROG_TYPE_STRUCT_OPS:'];
     expect(yes.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(yes.map(() => true));
     expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
   });

@@ -20,7 +20,8 @@ export type ToWorker =
   | { readonly type: 'invalidate'; readonly files: readonly string[] };
 
 export type FromWorker =
-  | { readonly type: 'result'; readonly id: number; readonly results: readonly FileResult[] }
+  /** `results` leaves out filtered files (most of a tree), which only `filtered` counts. */
+  | { readonly type: 'result'; readonly id: number; readonly results: readonly FileResult[]; readonly filtered: number }
   | { readonly type: 'log'; readonly level: keyof Logger; readonly message: string };
 
 function main(): void {
@@ -43,13 +44,19 @@ function main(): void {
     void parser.then(
       (p) => {
         const ctx = { parser: p, cache, logger, extract: init.extract, maxFileSize: init.maxFileSize };
-        const results = message.files.map((f) => indexFile(ctx, f.file, f.kind, { prefilter: f.prefilter }));
-        port.postMessage({ type: 'result', id: message.id, results } satisfies FromWorker);
+        const results: FileResult[] = [];
+        let filtered = 0;
+        for (const f of message.files) {
+          const r = indexFile(ctx, f.file, f.kind, { prefilter: f.prefilter });
+          if (r.kind === 'filtered') filtered++;
+          else results.push(r);
+        }
+        port.postMessage({ type: 'result', id: message.id, results, filtered } satisfies FromWorker);
       },
       (error: unknown) => {
         logger.error(`index worker: cannot load the parser: ${error instanceof Error ? error.message : String(error)}`);
         const results = message.files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'parser unavailable' }) as const);
-        port.postMessage({ type: 'result', id: message.id, results } satisfies FromWorker);
+        port.postMessage({ type: 'result', id: message.id, results, filtered: 0 } satisfies FromWorker);
       },
     );
   });

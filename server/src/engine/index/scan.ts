@@ -20,11 +20,21 @@ const FIRST_READ = 64 * 1024;
  * `bpf_struct_ops` (kernel descriptors and registration). Mere mentions such as
  * BPF_PROG_TYPE_STRUCT_OPS do not qualify: they would pull in the verifier and the JITs.
  * Headers a picked file includes are indexed later without this filter.
- * NOTE: Buffer#includes is memchr-driven on the needle's first byte, so needles that start with
- * a rarer byte cost less; the cheap ones go first.
+ * NOTE: Buffer#indexOf runs Boyer-Moore-Horspool for needles of 8 bytes and more (it skips most
+ * bytes), but memchr on the first byte for shorter ones: `SEC("` is found from its quote, which
+ * is rarer in C than `S` (test/bench/index.mjs measures the prefilter on a kernel tree).
  */
-const C_LITERALS = ['BPF_STRUCT_OPS', 'SEC("', 'bpf_struct_ops'].map((s) => Buffer.from(s));
+const C_LONG_LITERALS = ['bpf_struct_ops', 'BPF_STRUCT_OPS'].map((s) => Buffer.from(s));
 const KBUILD_LITERALS = [Buffer.from('obj-')];
+const QUOTE = 0x22;
+
+/** True when `SEC("` occurs in the bytes. */
+function containsSecQuote(bytes: Buffer): boolean {
+  for (let i = bytes.indexOf(QUOTE, 4); i >= 0; i = bytes.indexOf(QUOTE, i + 1)) {
+    if (bytes[i - 1] === 0x28 && bytes[i - 2] === 0x43 && bytes[i - 3] === 0x45 && bytes[i - 4] === 0x53) return true;
+  }
+  return false;
+}
 
 export type CandidateKind = 'c' | 'kbuild';
 
@@ -36,8 +46,8 @@ export function candidateKind(file: string): CandidateKind | undefined {
 
 /** True when the bytes contain one of the kind's literals. */
 export function passesPrefilter(kind: CandidateKind, bytes: Buffer): boolean {
-  for (const lit of kind === 'c' ? C_LITERALS : KBUILD_LITERALS) if (bytes.includes(lit)) return true;
-  return false;
+  if (kind === 'kbuild') return KBUILD_LITERALS.some((lit) => bytes.includes(lit));
+  return C_LONG_LITERALS.some((lit) => bytes.includes(lit)) || containsSecQuote(bytes);
 }
 
 /**
@@ -194,12 +204,18 @@ export interface ScanOptions {
   readonly exclude?: readonly string[];
   readonly logger?: Logger;
   readonly isCancelled?: () => boolean;
-  /** Called for each candidate as it is found, so reading can start while the walk goes on. */
+  /**
+   * Called for each candidate as it is found, so reading can start while the walk goes on. The
+   * candidates are then handed over only here: `files` stays empty (a kernel tree has ~60k).
+   */
   readonly onFile?: (file: string, kind: CandidateKind) => void;
 }
 
 export interface ScanResult {
+  /** The candidates in walk order; empty when `onFile` received them. */
   readonly files: readonly { readonly file: string; readonly kind: CandidateKind }[];
+  /** How many candidates were found. */
+  readonly count: number;
   readonly cancelled: boolean;
 }
 
@@ -214,12 +230,23 @@ function insideGitWorkTree(dir: string): boolean {
   }
 }
 
-/** Lists candidate files under the roots (sorted per directory); unreadable directories are logged and skipped. */
+/** Lists candidate files under the roots (sorted per directory), each once; unreadable directories are logged and skipped. */
 export function scanFolders(roots: readonly string[], options: ScanOptions = {}): ScanResult {
   const excludes = (options.exclude ?? []).map((g) => new RegExp(`^${globToRegex(g.replace(/^\.\//, ''))}$`));
   const files: { file: string; kind: CandidateKind }[] = [];
-  const seen = new Set<string>();
+  // Symlinks are not followed, so only overlapping roots can list a file twice.
+  const seen = roots.length > 1 ? new Set<string>() : undefined;
+  let count = 0;
   let cancelled = false;
+  const found = (file: string, kind: CandidateKind): void => {
+    if (seen) {
+      if (seen.has(file)) return;
+      seen.add(file);
+    }
+    count++;
+    if (options.onFile) options.onFile(file, kind);
+    else files.push({ file, kind });
+  };
 
   const walk = (root: string, dir: string, scopes: IgnoreScope[], useGitignore: boolean): void => {
     if (cancelled || options.isCancelled?.()) {
@@ -242,26 +269,21 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const entry of entries) {
       if (entry.name === '.git') continue;
       const isDir = entry.isDirectory();
-      if (!isDir && !entry.isFile()) continue; // symlinks, sockets: not followed
-      if (!isDir && !candidateKind(entry.name)) continue;
-      const abs = dir.endsWith(path.sep) ? dir + entry.name : dir + path.sep + entry.name;
+      // Symlinks, sockets: not followed.
+      const kind = !isDir && entry.isFile() ? candidateKind(entry.name) : undefined;
+      if (!isDir && !kind) continue;
+      const abs = prefix + entry.name;
       if (excludes.length > 0) {
         const rel = abs.slice(root.length + 1).split(path.sep).join('/');
         if (excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')))) continue;
       }
       if (here.length > 0 && ignored(here, abs, isDir)) continue;
-      if (isDir) walk(root, abs, here, useGitignore);
-      else {
-        const kind = candidateKind(entry.name);
-        if (kind && !seen.has(abs)) {
-          seen.add(abs);
-          files.push({ file: abs, kind });
-          options.onFile?.(abs, kind);
-        }
-      }
+      if (kind) found(abs, kind);
+      else walk(root, abs, here, useGitignore);
     }
   };
   for (const root of roots) {
@@ -277,12 +299,8 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
     else {
       // A file named directly is a candidate whatever .gitignore says.
       const kind = candidateKind(path.basename(abs));
-      if (kind && !seen.has(abs)) {
-        seen.add(abs);
-        files.push({ file: abs, kind });
-        options.onFile?.(abs, kind);
-      }
+      if (kind) found(abs, kind);
     }
   }
-  return { files, cancelled };
+  return { files, count, cancelled };
 }

@@ -100,7 +100,7 @@ export class WorkspaceIndex {
     const workers = this.options.workers ?? 0;
     const pool = workers > 0 ? this.startPool(workers) : undefined;
     const chunkSize = this.options.chunkSize ?? 256;
-    const pending: Promise<readonly FileResult[]>[] = [];
+    const pending: Promise<ChunkOutcome>[] = [];
     let chunk: { file: string; kind: CandidateKind; prefilter: boolean }[] = [];
     const flush = (): void => {
       if (chunk.length === 0 || !pool) return;
@@ -119,19 +119,21 @@ export class WorkspaceIndex {
         : undefined,
     });
     flush();
-    run.onProgress?.({ phase: 'scan', done: scan.files.length, total: scan.files.length });
+    run.onProgress?.({ phase: 'scan', done: scan.count, total: scan.count });
     this.cache.clear();
 
     const results: FileResult[] = [];
+    let filtered = 0;
     let cancelled = scan.cancelled;
     try {
-      const total = scan.files.length;
+      const total = scan.count;
       if (pool) {
         let done = 0;
         for (const p of pending) {
-          const r = await p;
-          results.push(...r);
-          done += r.length;
+          const outcome = await p;
+          results.push(...outcome.results);
+          filtered += outcome.filtered;
+          done += outcome.results.length + outcome.filtered;
           run.onProgress?.({ phase: 'index', done, total });
           if (run.isCancelled?.()) {
             cancelled = true;
@@ -141,7 +143,9 @@ export class WorkspaceIndex {
       } else {
         for (let i = 0; i < scan.files.length && !cancelled; i++) {
           const { file, kind } = scan.files[i];
-          results.push(indexFile(this.ctx, file, kind));
+          const r = indexFile(this.ctx, file, kind);
+          if (r.kind === 'filtered') filtered++;
+          else results.push(r);
           if (i % 256 === 255) {
             run.onProgress?.({ phase: 'index', done: i + 1, total });
             await yieldToLoop();
@@ -159,11 +163,10 @@ export class WorkspaceIndex {
       if (!cancelled && absRoots.some((r) => isUnder(file, r)) && !this.overlays.has(file)) this.forget(file);
     }
     const skipped: { file: string; reason: string }[] = [];
-    let filtered = 0;
-    for (const r of results) this.store(r, skipped, () => filtered++);
+    for (const r of results) this.store(r, skipped);
     this.moduleBySource = undefined;
     return {
-      candidates: scan.files.length,
+      candidates: scan.count,
       indexed: this.cFacts.size + this.kbuildFacts.size,
       filtered,
       skipped,
@@ -186,11 +189,11 @@ export class WorkspaceIndex {
     const files = [...wanted].sort();
     run.onProgress?.({ phase: 'dependencies', done: 0, total: files.length });
     if (files.length === 0) return [];
-    if (pool) return (await pool.run(files.map((file) => ({ file, kind: 'c' as const, prefilter: false })))).slice();
+    if (pool) return (await pool.run(files.map((file) => ({ file, kind: 'c' as const, prefilter: false })))).results.slice();
     return files.map((file) => indexFile(this.ctx, file, 'c', { prefilter: false }));
   }
 
-  private store(r: FileResult, skipped: { file: string; reason: string }[], onFiltered: () => void): void {
+  private store(r: FileResult, skipped: { file: string; reason: string }[]): void {
     switch (r.kind) {
       case 'c':
         this.cFacts.set(r.file, r.facts);
@@ -200,7 +203,6 @@ export class WorkspaceIndex {
         this.kbuildFacts.set(r.file, r.kbuild);
         return;
       case 'filtered':
-        onFiltered();
         return;
       case 'skipped':
         skipped.push({ file: r.file, reason: r.reason });
@@ -237,7 +239,7 @@ export class WorkspaceIndex {
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { text });
-    this.store(r, [], () => undefined);
+    this.store(r, []);
     if (r.kind === 'kbuild') this.moduleBySource = undefined;
     return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
   }
@@ -250,7 +252,7 @@ export class WorkspaceIndex {
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { prefilter: false });
-    if (r.kind === 'c' || r.kind === 'kbuild') this.store(r, [], () => undefined);
+    if (r.kind === 'c' || r.kind === 'kbuild') this.store(r, []);
     else this.forget(abs);
     if (kind === 'kbuild') this.moduleBySource = undefined;
     return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
@@ -341,15 +343,31 @@ export class WorkspaceIndex {
   }
 }
 
+/** What a worker made of one chunk: the files with facts or skipped, and how many were filtered. */
+interface ChunkOutcome {
+  readonly results: readonly FileResult[];
+  readonly filtered: number;
+}
+
+function failedChunk(files: readonly { file: string }[], reason: string): ChunkOutcome {
+  return { results: files.map((f) => ({ kind: 'skipped', file: f.file, reason }) as const), filtered: 0 };
+}
+
+/**
+ * A worker's garbage is short-lived (texts, trees' JS wrappers) and its results leave with each
+ * chunk, so a small young generation keeps the process's peak RSS down (V8 lets it grow to tens of MB).
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
+
 /** Runs chunks on N workers, least-loaded first; a worker that dies fails its chunks as skipped files. */
 class WorkerPool {
   private readonly workers: { worker: Worker; load: number; alive: boolean }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: readonly FileResult[]) => void; files: readonly { file: string }[]; worker: number }>();
+  private readonly waiting = new Map<number, { resolve: (r: ChunkOutcome) => void; files: readonly { file: string }[]; worker: number }>();
   private nextId = 0;
 
   constructor(script: string, init: WorkerInit, n: number, private readonly logger: Logger) {
     for (let i = 0; i < n; i++) {
-      const worker = new Worker(script, { workerData: init });
+      const worker = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       const slot = { worker, load: 0, alive: true };
       this.workers.push(slot);
       worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
@@ -360,9 +378,9 @@ class WorkerPool {
     }
   }
 
-  run(files: readonly { file: string; kind: CandidateKind; prefilter: boolean }[]): Promise<readonly FileResult[]> {
+  run(files: readonly { file: string; kind: CandidateKind; prefilter: boolean }[]): Promise<ChunkOutcome> {
     const live = this.workers.map((w, i) => ({ w, i })).filter((x) => x.w.alive);
-    if (live.length === 0) return Promise.resolve(files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'index worker unavailable' }) as const));
+    if (live.length === 0) return Promise.resolve(failedChunk(files, 'index worker unavailable'));
     const target = live.reduce((a, b) => (b.w.load < a.w.load ? b : a));
     const id = this.nextId++;
     target.w.load += files.length;
@@ -381,7 +399,7 @@ class WorkerPool {
     if (!waiting) return;
     this.waiting.delete(message.id);
     slot.load -= waiting.files.length;
-    waiting.resolve(message.results);
+    waiting.resolve({ results: message.results, filtered: message.filtered });
   }
 
   private onDeath(index: number, error: Error): void {
@@ -392,7 +410,7 @@ class WorkerPool {
     for (const [id, w] of this.waiting) {
       if (w.worker !== index) continue;
       this.waiting.delete(id);
-      w.resolve(w.files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'index worker failed' }) as const));
+      w.resolve(failedChunk(w.files, 'index worker failed'));
     }
   }
 
