@@ -198,8 +198,17 @@ export interface ExpansionHooks {
   onConsumed?(first: Token, last: Token): void;
 }
 
+/**
+ * Tokens one macro use in the source (or one #if expression) may produce. Past it, names stay
+ * unexpanded: `#define M1 (M0 + M0)` ... `M60` would otherwise need 2^60 tokens and exhaust memory.
+ */
+export const MAX_EXPANSION_TOKENS = 50_000;
+
 export class MacroTable {
   private readonly defs = new Map<string, MacroDefinition>();
+  /** Tokens the current top-level expansion may still produce, and how deeply expandList nests. */
+  private budget = MAX_EXPANSION_TOKENS;
+  private nesting = 0;
 
   define(def: MacroDefinition): void {
     this.defs.set(def.name, def);
@@ -219,7 +228,13 @@ export class MacroTable {
     let i = 0;
     const stream = new TokenStream(() => (i < tokens.length ? tokens[i++] : undefined));
     const out: Token[] = [];
-    for (let t = this.nextExpanded(stream, hooks); t; t = this.nextExpanded(stream, hooks)) out.push(t);
+    if (this.nesting === 0) this.budget = MAX_EXPANSION_TOKENS;
+    this.nesting++;
+    try {
+      for (let t = this.nextExpanded(stream, hooks); t; t = this.nextExpanded(stream, hooks)) out.push(t);
+    } finally {
+      this.nesting--;
+    }
     return out;
   }
 
@@ -229,11 +244,13 @@ export class MacroTable {
    */
   nextExpanded(stream: TokenStream, hooks: ExpansionHooks): Token | undefined {
     for (;;) {
+      // The next token comes from the source: a new top-level expansion starts.
+      if (this.nesting === 0 && !stream.pending()) this.budget = MAX_EXPANSION_TOKENS;
       const t = stream.next();
       if (!t || t.kind !== 'ident' || t.painted) return t;
       const def = this.defs.get(t.text);
       if (!def || hooks.opaque.has(t.text)) return t;
-      if (t.hide?.has(t.text)) return { ...t, painted: true };
+      if (t.hide?.has(t.text) || this.budget <= 0) return { ...t, painted: true };
       if (!def.params) {
         if (t.origin.exact && !t.origin.macro) hooks.onConsumed?.(t, t);
         stream.pushFront(this.substitute(def, t, t, [], hideWith(t.hide, t.text), hooks));
@@ -315,6 +332,7 @@ export class MacroTable {
       }
       out.push(generated(tok, space));
     }
+    this.budget -= out.length;
     return out.map((tok) => withHide(tok, union(tok.hide, hide)));
   }
 }
