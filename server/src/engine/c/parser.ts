@@ -13,11 +13,15 @@ export type CParserOptions = { readonly wasmDir: string } | { readonly runtimeWa
 
 export interface CParser {
   /**
-   * Parses C text; the caller must `tree.delete()` it. Undefined only if tree-sitter gives up.
+   * Parses C text; the caller must `tree.delete()` it. Undefined if tree-sitter gives up or
+   * takes longer than PARSE_TIMEOUT_MS.
    * `previous`, already `edit()`ed to match `text`, lets tree-sitter reuse its unchanged parts.
    */
   parse(text: string, previous?: Tree): Tree | undefined;
 }
+
+/** Longest a single parse may take; a real 2 MB source parses in well under a second. */
+export const PARSE_TIMEOUT_MS = 5000;
 
 const RUNTIME_WASM = 'web-tree-sitter.wasm';
 const GRAMMAR_WASM = 'tree-sitter-c.wasm';
@@ -55,7 +59,12 @@ export async function createCParser(options: CParserOptions): Promise<CParser> {
   parser.setLanguage(await language);
   return {
     parse(text: string, previous?: Tree): Tree | undefined {
-      return parser.parse(text, previous) ?? undefined;
+      // Pathological input (5 MB of `1+1+...` on one line) can take tree-sitter minutes: give up.
+      const deadline = performance.now() + PARSE_TIMEOUT_MS;
+      const tree = parser.parse(text, previous, { progressCallback: () => performance.now() > deadline });
+      // A cancelled parse would otherwise resume on the next call, with the wrong text.
+      if (!tree) parser.reset();
+      return tree ?? undefined;
     },
   };
 }
