@@ -15,10 +15,15 @@ export interface PreprocessorFs {
   readFile(file: string): string | undefined;
 }
 
+/** Largest header read; bigger ones are treated as unreadable. */
+export const MAX_INCLUDE_SIZE = 16 * 1024 * 1024;
+
 export const nodeFs: PreprocessorFs = {
   readFile(file: string): string | undefined {
     try {
-      return fs.readFileSync(file, 'utf8');
+      // Regular files only: `#include "/dev/zero"` never ends and a FIFO blocks until written to.
+      const st = fs.statSync(file);
+      return st.isFile() && st.size <= MAX_INCLUDE_SIZE ? fs.readFileSync(file, 'utf8') : undefined;
     } catch {
       return undefined;
     }
