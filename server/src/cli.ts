@@ -53,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`struct-ops check | head`) closes the pipe: stop quietly, as cat does.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;

@@ -96,4 +96,10 @@ describe('struct-ops check', () => {
   it('is executable as struct-ops with a usage text', () => {
     expect(execFileSync(process.execPath, [builtCli, '--help'], { encoding: 'utf8' })).toContain('usage: struct-ops');
   });
+
+  it('stops quietly when the reader closes the pipe early (struct-ops check | head -1)', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${builtCli}" check examples --format sarif ${profileFlags.join(' ')} | head -1`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.stdout.trim()).toBe('{');
+    expect(result.stderr).not.toMatch(/EPIPE|internal error|Unhandled/);
+  });
 });

@@ -47,7 +47,9 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
   );
   client.onRequest('client/registerCapability', () => null);
   client.onRequest('window/workDoneProgress/create', () => null);
-  client.onNotification(explorerChangedNotification.method, () => notifications.push({ method: explorerChangedNotification.method }));
+  client.onNotification(explorerChangedNotification.method, () => {
+    notifications.push({ method: explorerChangedNotification.method });
+  });
   const ready = new Promise<void>((resolve) => client.onNotification('structOps/ready', () => resolve()));
   client.listen();
 

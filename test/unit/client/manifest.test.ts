@@ -62,7 +62,7 @@ describe('manifest', () => {
   });
 
   it('declares limited support for untrusted workspaces with the BTF setting restricted', () => {
-    expect(manifest.capabilities.untrustedWorkspaces).toMatchObject({ supported: 'limited', restrictedConfigurations: ['structOps.kernel.btf'] });
+    expect(manifest.capabilities.untrustedWorkspaces).toMatchObject({ supported: 'limited', restrictedConfigurations: ['structOps.kernel.btf', 'structOps.includePaths'] });
     for (const [key, property] of Object.entries(manifest.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
       expect(property.description ?? property.markdownDescription, key).toBeTruthy();
     }
