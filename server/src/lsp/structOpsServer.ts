@@ -73,6 +73,9 @@ export class StructOpsServer {
   /** The include paths and defines last given to the engine, to re-index only when they change. */
   private sourceOptionsKey = JSON.stringify({ includeDirs: [], defines: [] });
   private viewRefresh: NodeJS.Timeout | undefined;
+  /** The publish running now, and the one queued behind it with the union of what it was asked for. */
+  private publishing: Promise<void> | undefined;
+  private queued: { done: Promise<void>; edited: Set<string> | undefined } | undefined;
 
   private constructor(
     private readonly connection: Connection,
@@ -244,7 +247,28 @@ export class StructOpsServer {
    * Publishes diagnostics now; the explorer and code lens/inlay refreshes, which make the client
    * ask for whole-workspace data, follow once typing pauses (`edited`: the documents just changed).
    */
-  private async refresh(edited?: ReadonlySet<string>): Promise<void> {
+  private refresh(edited?: ReadonlySet<string>): Promise<void> {
+    // Changes that arrive while a publish runs (fast typing, a burst of file events) share the
+    // next one: each publish simulates the whole workspace, ~25 ms for 1,000 files.
+    if (!this.publishing) {
+      this.publishing = this.publishNow(edited).finally(() => (this.publishing = undefined));
+      return this.publishing;
+    }
+    if (this.queued) {
+      const merged = this.queued.edited;
+      this.queued.edited = merged && edited ? new Set([...merged, ...edited]) : undefined;
+      return this.queued.done;
+    }
+    const next = () => {
+      const queued = this.queued;
+      this.queued = undefined;
+      return this.refresh(queued?.edited);
+    };
+    this.queued = { done: this.publishing.then(next, next), edited: edited ? new Set(edited) : undefined };
+    return this.queued.done;
+  }
+
+  private async publishNow(edited?: ReadonlySet<string>): Promise<void> {
     await this.publisher.publish(this.engine, edited);
     clearTimeout(this.viewRefresh);
     const refreshViews = () => {
