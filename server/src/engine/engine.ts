@@ -167,7 +167,7 @@ export class StructOpsEngine {
     const registered = this.registered;
     const plain = (loader.sleepable ?? []).length === 0;
     // Workspace modules join the profile as if loaded (kernel/workspaceModules.ts).
-    const modules = this.modules.for(profile, this.allFacts());
+    const modules = this.modules.for(profile, () => this.allFacts());
     if (this.modules.failure) {
       this.options.logger.error(`workspace modules skipped after an internal error: ${this.modules.failure}`);
       this.modules.failure = undefined;
@@ -187,27 +187,27 @@ export class StructOpsEngine {
 
   /** The profile simulations run on: the active one plus the workspace's kernel modules as if loaded; undefined without a profile. */
   simulationProfile(): KernelProfile | undefined {
-    return this.activeProfile && this.modules.for(this.activeProfile, this.allFacts()).profile;
+    return this.activeProfile && this.modules.for(this.activeProfile, () => this.allFacts()).profile;
   }
 
   /** insmod traces of every workspace module on the active profile (empty without a profile). */
   registrationTraces(): ModuleTrace[] {
-    return this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).allTraces() : [];
+    return this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).allTraces() : [];
   }
 
   /** Names of the kernel modules whose sources are in the workspace (empty without a profile). */
   moduleNames(): string[] {
-    return this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).modules.map((m) => m.name) : [];
+    return this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).modules.map((m) => m.name) : [];
   }
 
   /** The source files (`.c`) of a workspace module; empty when unknown or without a profile. */
   moduleSources(moduleName: string): string[] {
-    return this.activeProfile ? (this.modules.for(this.activeProfile, this.allFacts()).module(moduleName)?.sources.map((f) => f.file) ?? []) : [];
+    return this.activeProfile ? (this.modules.for(this.activeProfile, () => this.allFacts()).module(moduleName)?.sources.map((f) => f.file) ?? []) : [];
   }
 
   /** insmod of a workspace module (its registrations) on the active profile; undefined when unknown. */
   simulateRegistration(moduleName: string): ModuleTrace | undefined {
-    return this.activeProfile && this.modules.for(this.activeProfile, this.allFacts()).trace(moduleName);
+    return this.activeProfile && this.modules.for(this.activeProfile, () => this.allFacts()).trace(moduleName);
   }
 
   /** rmmod of a workspace module while the workspace's BPF objects use it; undefined when unknown. */
@@ -217,12 +217,12 @@ export class StructOpsEngine {
       const facts = this.index.facts(file);
       return trace && facts ? [{ facts, trace }] : [];
     });
-    return this.activeProfile && this.modules.unload(this.activeProfile, this.allFacts(), moduleName, objects, scenario);
+    return this.activeProfile && this.modules.unload(this.activeProfile, () => this.allFacts(), moduleName, objects, scenario);
   }
 
   /** Findings located in `file`, from every object whose simulation reaches it and every module's registration. */
   findingsFor(file: string): Finding[] {
-    const registrations = this.activeProfile ? this.modules.for(this.activeProfile, this.allFacts()).allTraces() : [];
+    const registrations = this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).allTraces() : [];
     return [...this.objectFiles().map((object) => this.simulate(object)), ...registrations]
       .flatMap((trace) => (trace ? trace.steps.flatMap((s) => s.findings) : []))
       .filter((f) => f.location.file === file);
@@ -232,19 +232,32 @@ export class StructOpsEngine {
 /**
  * The object a BPF source compiles to. Its local types are the file's own definitions, then those
  * of the headers it includes that the index holds (a module's header: clang puts them in the
- * object's BTF too); built on first use.
+ * object's BTF too).
  */
 function objectInput(facts: FileFacts, headerFacts: (file: string) => FileFacts | undefined): BpfObjectInput {
-  let types: Map<string, CTypeDefinition> | undefined;
+  let sources: readonly FileFacts[] | undefined;
   const localType = (tag: string) => {
-    if (!types) {
-      types = new Map();
-      const sources = [facts, ...(facts.dependencies ?? []).flatMap((d) => headerFacts(d) ?? [])];
-      for (const def of sources.flatMap((f) => f.typeDefinitions)) {
-        if ((def.kind === 'struct' || def.kind === 'union') && def.members.length > 0 && !types.has(def.name)) types.set(def.name, def);
-      }
+    sources ??= [facts, ...(facts.dependencies ?? []).flatMap((d) => headerFacts(d) ?? [])];
+    for (const f of sources) {
+      const def = structsOf(f).get(tag);
+      if (def) return def;
     }
-    return types.get(tag);
+    return undefined;
   };
   return { file: facts.file, facts, localType };
+}
+
+/** Struct and union definitions with a body, by tag, per facts (facts never change: a change makes new facts). */
+const structsByFacts = new WeakMap<FileFacts, Map<string, CTypeDefinition>>();
+
+function structsOf(facts: FileFacts): Map<string, CTypeDefinition> {
+  let types = structsByFacts.get(facts);
+  if (!types) {
+    types = new Map();
+    for (const def of facts.typeDefinitions) {
+      if ((def.kind === 'struct' || def.kind === 'union') && def.members.length > 0 && !types.has(def.name)) types.set(def.name, def);
+    }
+    structsByFacts.set(facts, types);
+  }
+  return types;
 }

@@ -34,6 +34,20 @@ export function essentialName(name: string): string {
   return at > 0 ? name.slice(0, at) : name;
 }
 
+const idsByName = new WeakMap<BtfSpec, Map<string, number | undefined>>();
+
+/** spec.findByNameKind, remembered per spec: a BtfSpec never changes, and the verifier checks ask for the same structs per program. */
+export function typeIdByName(spec: BtfSpec, name: string, kind: BtfKind): number | undefined {
+  let ids = idsByName.get(spec);
+  if (!ids) {
+    ids = new Map();
+    idsByName.set(spec, ids);
+  }
+  const key = `${kind}:${name}`;
+  if (!ids.has(key)) ids.set(key, spec.findByNameKind(name, kind));
+  return ids.get(key);
+}
+
 /** find_ksym_btf_id: vmlinux first, then each module's own types in load order; first hit wins. */
 function findKsym(profile: KernelProfile, name: string): { object: BtfObject; id: number } | undefined {
   const vmlinux = profile.vmlinux;
@@ -62,11 +76,28 @@ const notFound = (name: string, errno: number, rule: string): KernelTypeLookupEr
   rule,
 });
 
+/** Lookups per profile object: profiles are never changed once built (a new profile is a new object). */
+const lookups = new WeakMap<KernelProfile, Map<string, KernelOpsType | KernelTypeLookupError>>();
+
 /**
  * Finds the kernel side of a BPF-side struct_ops type name as the profile's libbpf would.
  * Returns the lookup error libbpf reports when it fails (LIB-09/LIB-10/LIB-11 material).
  */
 export function findKernelOpsType(profile: KernelProfile, bpfTypeName: string): KernelOpsType | KernelTypeLookupError {
+  let byName = lookups.get(profile);
+  if (!byName) {
+    byName = new Map();
+    lookups.set(profile, byName);
+  }
+  let found = byName.get(bpfTypeName);
+  if (!found) {
+    found = lookUp(profile, bpfTypeName);
+    byName.set(bpfTypeName, found);
+  }
+  return found;
+}
+
+function lookUp(profile: KernelProfile, bpfTypeName: string): KernelOpsType | KernelTypeLookupError {
   const libbpf = profile.libbpfVersion;
   if (!atLeast(libbpf, 1, 4)) {
     // libbpf <= 1.3: vmlinux only, literal name (no ___flavor stripping), T looked up first.

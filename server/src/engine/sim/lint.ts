@@ -8,7 +8,7 @@ import type { BpfProgram, CMember, CType, CTypeDefinition, StructOpsMap } from '
 import type { Location } from '../common/location';
 import type { BtfObject, KernelProfile } from '../kernel/profile';
 import { isWorkspaceObject, type WorkspaceModule } from '../kernel/workspaceModules';
-import { essentialName, findKernelOpsType, isLookupError, STRUCT_OPS_VALUE_PREFIX, type KernelOpsType } from './kernelTypes';
+import { essentialName, findKernelOpsType, isLookupError, STRUCT_OPS_VALUE_PREFIX, typeIdByName, type KernelOpsType } from './kernelTypes';
 import { localSize } from './localTypes';
 import { classifyMapSection, classifyProgramSection, findProgram, structOpsMaps, type BpfObjectInput } from './objectModel';
 import { ExtraCheckId, type Finding } from './trace';
@@ -61,7 +61,7 @@ function localShape(type: CType, vmlinux: BtfSpec | undefined): Shape | undefine
       if (type.name === 'void') return { kind: 'void' };
       const size = localSize(type);
       if (size !== undefined) return { kind: 'int', size, signed: unsignedName.test(type.name) ? false : signedName.test(type.name) ? true : undefined };
-      const typedef = vmlinux?.findByNameKind(type.name, BtfKind.Typedef);
+      const typedef = vmlinux && typeIdByName(vmlinux, type.name, BtfKind.Typedef);
       return typedef === undefined ? undefined : kernelShape(vmlinux as BtfSpec, typedef);
     }
     case 'pointer':

@@ -10,7 +10,7 @@ import { Errno } from '../common/errno';
 import type { Location } from '../common/location';
 import type { KernelProfile } from '../kernel/profile';
 import { CheckId } from './checks';
-import { essentialName } from './kernelTypes';
+import { essentialName, typeIdByName } from './kernelTypes';
 import type { SubsystemKnowledge, WritableStruct } from './knowledge';
 import type { LoadedMap, WiredProgram } from './load';
 import type { Finding } from './trace';
@@ -89,13 +89,13 @@ function argStruct(proto: MemberProto, arg: number, kernelType: string): { name:
   if (!target || target.kind !== BtfKind.Struct || !target.name) return undefined;
   const promoted = ARG_PROMOTIONS[kernelType]?.[target.name];
   if (!promoted) return { name: target.name, id: target.id };
-  const id = spec.findByNameKind(promoted, BtfKind.Struct);
+  const id = typeIdByName(spec, promoted, BtfKind.Struct);
   return id === undefined ? undefined : { name: promoted, id };
 }
 
 function composite(spec: BtfSpec, name: string): number | undefined {
   const base = essentialName(name);
-  return spec.findByNameKind(base, BtfKind.Struct) ?? spec.findByNameKind(base, BtfKind.Union);
+  return typeIdByName(spec, base, BtfKind.Struct) ?? typeIdByName(spec, base, BtfKind.Union);
 }
 
 /** A member by name, looking into anonymous struct/union members as C does; bit offset from `typeId`. */

@@ -848,9 +848,10 @@ export class WorkspaceModuleState {
     this.registry = undefined;
   }
 
-  /** The registry for `profile` over `files` (every known file's facts). */
-  for(profile: KernelProfile, files: readonly FileFacts[]): ModuleRegistry {
+  /** The registry for `profile` over `allFiles()` (every known file's facts, asked for only when the registry is rebuilt). */
+  for(profile: KernelProfile, allFiles: () => readonly FileFacts[]): ModuleRegistry {
     if (this.registry?.base === profile) return this.registry;
+    const files = allFiles();
     const kbuild = [...this.kbuild.values()];
     const known = new Map(files.map((f) => [f.file, f]));
     try {
@@ -866,8 +867,8 @@ export class WorkspaceModuleState {
   }
 
   /** rmmod of `module` given the workspace's BPF objects simulated on the registry's profile. */
-  unload(profile: KernelProfile, files: readonly FileFacts[], moduleName: string, objects: readonly UnloadObject[], scenario: UnloadScenario = {}): UnloadTrace | undefined {
-    const registry = this.for(profile, files);
+  unload(profile: KernelProfile, allFiles: () => readonly FileFacts[], moduleName: string, objects: readonly UnloadObject[], scenario: UnloadScenario = {}): UnloadTrace | undefined {
+    const registry = this.for(profile, allFiles);
     const module = registry.module(moduleName);
     return module && simulateUnload(module, registry.profile, registry.trace(moduleName), objects, scenario);
   }

@@ -41,6 +41,15 @@ export function definitionFor(typeName: string): SubsystemDefinition | undefined
  * Undefined when the type is unknown or the kernel predates it.
  */
 export function knowledgeFor(typeName: string, kernel: KernelVersion): SubsystemKnowledge | undefined {
+  const key = `${typeName}@${kernel.major}.${kernel.minor}`;
+  if (!knowledgeCache.has(key)) knowledgeCache.set(key, buildKnowledge(typeName, kernel));
+  return knowledgeCache.get(key);
+}
+
+/** knowledgeFor's results: the definitions are constant and ranges use major.minor only, so one per type and release. */
+const knowledgeCache = new Map<string, SubsystemKnowledge | undefined>();
+
+function buildKnowledge(typeName: string, kernel: KernelVersion): SubsystemKnowledge | undefined {
   const def = definitionFor(typeName);
   if (def === undefined || !inRange(kernel, def.versions)) return undefined;
   const pick = <T extends Versioned>(entries: readonly T[]): T[] => entries.filter((e) => inRange(kernel, e.versions));

@@ -19,11 +19,12 @@ function isKernelAlnum(byte: number): boolean {
  * the caller decoded to U+00NN is judged the same way, which differs from the single byte clang emits.
  */
 function initializerBytes(text: string, size: number): Uint8Array {
-  const encoded = new TextEncoder().encode(text);
   const bytes = new Uint8Array(size);
-  bytes.set(encoded.subarray(0, size));
+  bytes.set(utf8.encode(text).subarray(0, size));
   return bytes;
 }
+
+const utf8 = new TextEncoder();
 
 /**
  * What bpf_obj_name_cpy returns for a `char[size]` member: the copied length (> 0), 0 for an empty
