@@ -12,8 +12,8 @@ import { profilesDir, wasm } from './paths';
 
 export interface LspSession {
   readonly client: MessageConnection;
-  /** Every publishDiagnostics URI and explorer-changed notification, in arrival order. */
-  readonly notifications: readonly { readonly method: string; readonly uri?: string }[];
+  /** Every publishDiagnostics URI, explorer-changed and ready notification, in arrival order. */
+  readonly notifications: readonly { readonly method: string; readonly uri?: string; readonly diagnostics?: readonly Diagnostic[] }[];
   /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -21,7 +21,12 @@ export interface LspSession {
   dispose(): void;
 }
 
-export async function startLspSession(workspace: string, settings: unknown): Promise<LspSession> {
+/** Documents the editor opens before the server's first index completes (as VS Code restores tabs). */
+export interface SessionOptions {
+  readonly openEarly?: readonly { readonly uri: string; readonly text: string }[];
+}
+
+export async function startLspSession(workspace: string, settings: unknown, options: SessionOptions = {}): Promise<LspSession> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
@@ -30,10 +35,10 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const latest = new Map<string, Diagnostic[]>();
-  const notifications: { method: string; uri?: string }[] = [];
+  const notifications: { method: string; uri?: string; diagnostics?: Diagnostic[] }[] = [];
   const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    notifications.push({ method: 'textDocument/publishDiagnostics', uri: params.uri });
+    notifications.push({ method: 'textDocument/publishDiagnostics', uri: params.uri, diagnostics: params.diagnostics });
     latest.set(params.uri, params.diagnostics);
     for (const waiter of [...waiters]) {
       if (waiter.uri === params.uri && waiter.accept(params.diagnostics)) {
@@ -50,7 +55,12 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
   client.onNotification(explorerChangedNotification.method, () => {
     notifications.push({ method: explorerChangedNotification.method });
   });
-  const ready = new Promise<void>((resolve) => client.onNotification('structOps/ready', () => resolve()));
+  const ready = new Promise<void>((resolve) =>
+    client.onNotification('structOps/ready', () => {
+      notifications.push({ method: 'structOps/ready' });
+      resolve();
+    }),
+  );
   client.listen();
 
   const rootUri = pathToFileURL(workspace).toString();
@@ -61,6 +71,9 @@ export async function startLspSession(workspace: string, settings: unknown): Pro
     capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
   });
   await client.sendNotification('initialized', {});
+  for (const document of options.openEarly ?? []) {
+    void client.sendNotification('textDocument/didOpen', { textDocument: { uri: document.uri, languageId: 'c', version: 1, text: document.text } });
+  }
   await ready;
 
   return {

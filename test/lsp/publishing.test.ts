@@ -54,3 +54,24 @@ describe('publishing while typing', () => {
     expect(count('structOps/explorerChanged')).toBe(1);
   });
 });
+
+describe('documents opened before the first index completes', () => {
+  const moduleWorkspace = path.join(fixturesDir, 'lsp', 'module');
+  const user = path.join(moduleWorkspace, 'bpf', 'user.bpf.c');
+  const uri = pathToFileURL(user).toString();
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(moduleWorkspace, settings, { openEarly: [{ uri, text: readFileSync(user, 'utf8') }] });
+  });
+  afterAll(() => session.dispose());
+
+  it('get diagnostics only from the complete index: the first ones published are the final ones', async () => {
+    await session.diagnostics(uri);
+    await sleep(300);
+    const published = session.notifications.filter((n) => n.uri === uri).map((n) => n.diagnostics?.map((d) => `${d.code} ${d.range.start.line}`));
+    expect(published.length).toBeGreaterThan(0);
+    // The module's registration fails (REG-22), so the map fails too; never a "type not found".
+    expect(published[published.length - 1]).toContain('MAP-09 15');
+    for (const diagnostics of published) expect(diagnostics).toEqual(published[published.length - 1]);
+  });
+});

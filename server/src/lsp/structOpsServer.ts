@@ -22,6 +22,7 @@ import {
   workspaceIgnoreMatcher,
   workspaceSourceOptions,
   type CParserOptions,
+  type IndexSummary,
   type Logger,
   type ProjectConfig,
 } from '../engine';
@@ -187,14 +188,18 @@ export class StructOpsServer {
     const origin = fromConfig ? ` (profile '${fromConfig.name}' of ${fromConfig.file})` : '';
     if ('objects' in result) this.logger.info(`kernel profile${origin}: ${result.description} (${describeProfile(result)})`);
     else void this.connection.window.showErrorMessage(`struct_ops: kernel profile${origin} not loaded: ${result.message}`);
-    const sources = workspaceSourceOptions(configs, this.settings, this.folders[0]);
-    const key = JSON.stringify(sources);
-    if (key !== this.sourceOptionsKey) {
-      this.sourceOptionsKey = key;
-      this.engine.setSourceOptions(sources);
-      if (this.indexed) await this.reindex();
-    }
+    if (this.applySourceOptions(configs) && this.indexed) await this.reindex();
     await this.refresh();
+  }
+
+  /** Gives the engine the include paths and defines of the settings and configs; true when they changed. */
+  private applySourceOptions(configs: readonly ProjectConfig[]): boolean {
+    const sources = workspaceSourceOptions(configs, this.settings ?? parseSettings(undefined), this.folders[0]);
+    const key = JSON.stringify(sources);
+    if (key === this.sourceOptionsKey) return false;
+    this.sourceOptionsKey = key;
+    this.engine.setSourceOptions(sources);
+    return true;
   }
 
   /** Each folder's project config; an invalid one is logged and shown on its file, and left out. */
@@ -223,14 +228,12 @@ export class StructOpsServer {
   }
 
   private async firstIndex(): Promise<void> {
+    this.settings = await this.loadSettings();
+    this.applySourceOptions(this.loadProjectConfigs());
+    // The index workers parse the workspace while this thread reads the kernel's BTF.
+    const indexing = this.indexWorkspace();
     await this.reloadProfile();
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('struct_ops: indexing', 0, 'scanning', true);
-    const summary = await this.engine.indexFolders(this.folders, {
-      onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
-      isCancelled: () => progress?.token.isCancellationRequested ?? false,
-    });
-    progress?.done();
+    const summary = await indexing;
     this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${this.folders.join(', ') || 'no workspace folder'} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : ''})`);
     for (const skipped of summary.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
     // Documents opened while the index ran keep their editor text.
@@ -243,11 +246,26 @@ export class StructOpsServer {
     void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
   }
 
+  private async indexWorkspace(): Promise<IndexSummary> {
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('struct_ops: indexing', 0, 'scanning', true);
+    try {
+      return await this.engine.indexFolders(this.folders, {
+        onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
+        isCancelled: () => progress?.token.isCancellationRequested ?? false,
+      });
+    } finally {
+      progress?.done();
+    }
+  }
+
   /**
    * Publishes diagnostics now; the explorer and code lens/inlay refreshes, which make the client
    * ask for whole-workspace data, follow once typing pauses (`edited`: the documents just changed).
    */
   private refresh(edited?: ReadonlySet<string>): Promise<void> {
+    // Until the first index is complete, facts from other files are missing: findings could be false.
+    if (!this.indexed) return Promise.resolve();
     // Changes that arrive while a publish runs (fast typing, a burst of file events) share the
     // next one: each publish simulates the whole workspace, ~25 ms for 1,000 files.
     if (!this.publishing) {
