@@ -72,7 +72,8 @@ export interface ProfileOptions {
 function readWhole(file: string, sizeHint: number): Buffer {
   const fd = openSync(file, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(Math.max(sizeHint, 64 * 1024));
+    // One byte past the expected size: the read that finds end-of-file must not grow (and copy) the buffer.
+    let buffer = Buffer.allocUnsafe(Math.max(sizeHint + 1, 64 * 1024));
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
