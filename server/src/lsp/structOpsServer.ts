@@ -58,6 +58,8 @@ export function connectionLogger(connection: Connection, verbose: () => boolean)
 
 /** How long typing must pause before the explorer and code lenses are asked to refresh. */
 const VIEW_REFRESH_DELAY_MS = 250;
+/** Least time between two diagnostics publishes; a keystroke after a pause is answered at once. */
+const PUBLISH_GAP_MS = 30;
 
 export class StructOpsServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -77,6 +79,7 @@ export class StructOpsServer {
   /** The publish running now, and the one queued behind it with the union of what it was asked for. */
   private publishing: Promise<void> | undefined;
   private queued: { done: Promise<void>; edited: Set<string> | undefined } | undefined;
+  private lastPublished = 0;
 
   private constructor(
     private readonly connection: Connection,
@@ -269,7 +272,13 @@ export class StructOpsServer {
     // Changes that arrive while a publish runs (fast typing, a burst of file events) share the
     // next one: each publish simulates the whole workspace, ~25 ms for 1,000 files.
     if (!this.publishing) {
-      this.publishing = this.publishNow(edited).finally(() => (this.publishing = undefined));
+      // One that ended moments ago means a burst (a script, a paste): let the rest of it catch up.
+      const wait = this.lastPublished + PUBLISH_GAP_MS - performance.now();
+      const run = wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => this.publishNow(edited)) : this.publishNow(edited);
+      this.publishing = run.finally(() => {
+        this.publishing = undefined;
+        this.lastPublished = performance.now();
+      });
       return this.publishing;
     }
     if (this.queued) {
