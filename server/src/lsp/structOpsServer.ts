@@ -1,6 +1,8 @@
 // The language server: keeps the engine's facts in step with open documents and files on disk,
-// reloads the kernel profile when settings change, and publishes diagnostics and explorer data.
+// reloads the kernel profile when settings or the configured BTF files change, and publishes
+// diagnostics and explorer data.
 
+import { unwatchFile, watchFile } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
@@ -60,6 +62,8 @@ export function connectionLogger(connection: Connection, verbose: () => boolean)
 const VIEW_REFRESH_DELAY_MS = 250;
 /** Least time between two diagnostics publishes; a keystroke after a pause is answered at once. */
 const PUBLISH_GAP_MS = 30;
+/** How often configured kernel BTF files are checked for changes. */
+const BTF_POLL_MS = 1000;
 
 export class StructOpsServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -80,6 +84,7 @@ export class StructOpsServer {
   private publishing: Promise<void> | undefined;
   private queued: { done: Promise<void>; edited: Set<string> | undefined } | undefined;
   private lastPublished = 0;
+  private btfWatched: string[] = [];
 
   private constructor(
     private readonly connection: Connection,
@@ -109,7 +114,10 @@ export class StructOpsServer {
   private register(): void {
     const { connection } = this;
     connection.onInitialize((params) => this.initialize(params));
-    connection.onShutdown(() => clearTimeout(this.viewRefresh));
+    connection.onShutdown(() => {
+      clearTimeout(this.viewRefresh);
+      this.watchBtf([]);
+    });
     connection.onInitialized(() => {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'structOps' });
       this.guard('initial index', () => this.firstIndex());
@@ -185,15 +193,31 @@ export class StructOpsServer {
     const configs = this.loadProjectConfigs();
     const { kernel, libbpf } = this.settings;
     const fromConfig = kernel.btf.length > 0 || kernel.version || libbpf.version ? undefined : workspaceDefaultProfile(configs);
-    const result = await this.engine.configureProfile(
-      fromConfig?.settings ?? { btf: kernel.btf, kernelVersion: kernel.version || undefined, libbpfVersion: libbpf.version || undefined },
-    );
+    const profileSettings = fromConfig?.settings ?? { btf: kernel.btf, kernelVersion: kernel.version || undefined, libbpfVersion: libbpf.version || undefined };
+    this.watchBtf(profileSettings.btf ?? []);
+    const result = await this.engine.configureProfile(profileSettings);
     const origin = fromConfig ? ` (profile '${fromConfig.name}' of ${fromConfig.file})` : '';
     if ('objects' in result) this.logger.info(`kernel profile${origin}: ${result.description} (${describeProfile(result)})`);
     else void this.connection.window.showErrorMessage(`struct_ops: kernel profile${origin} not loaded: ${result.message}`);
     if (this.applySourceOptions(configs) && this.indexed) await this.reindex();
     await this.refresh();
   }
+
+  /**
+   * Reloads the profile when a configured BTF file or folder changes, disappears or comes back:
+   * they are often outside the workspace, where the client watches nothing. Polled (stat), so
+   * a path that does not exist yet is watched too.
+   */
+  private watchBtf(paths: readonly string[]): void {
+    for (const p of this.btfWatched) if (!paths.includes(p)) unwatchFile(p, this.onBtfChange);
+    for (const p of paths) if (!this.btfWatched.includes(p)) watchFile(p, { interval: BTF_POLL_MS, persistent: false }, this.onBtfChange);
+    this.btfWatched = [...paths];
+  }
+
+  private readonly onBtfChange = (): void => {
+    this.logger.info('kernel BTF changed on disk: reloading the profile');
+    this.guard('kernel BTF change', () => this.reloadProfile());
+  };
 
   /** Gives the engine the include paths and defines of the settings and configs; true when they changed. */
   private applySourceOptions(configs: readonly ProjectConfig[]): boolean {
