@@ -33,7 +33,8 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-const mentionsMissingType = (d: Diagnostic[]) => d.some((x) => /tcp_congestion_ops/.test(x.message) && /not found|no such|not registered|does not exist|unknown/i.test(x.message));
+const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+const mentionsMissingType = (d: Diagnostic[]) => d.some((x) => /tcp_congestion_ops/.test(text(x)) && /not found|no such|not registered|does not exist|unknown/i.test(text(x)));
 
 describe('kernel BTF file given in the settings', () => {
   it('is reloaded when it changes, disappears and comes back', { timeout: 45_000 }, async () => {
