@@ -1,10 +1,9 @@
 // The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
-import { readFileSync } from 'node:fs';
 import type { CParserOptions } from './c/parser';
 import type { CTypeDefinition, FileFacts } from './c/facts';
-import { WorkspaceIndex, type IndexRunOptions, type IndexSummary } from './index/workspace';
+import { WorkspaceIndex, type IndexPhases, type IndexRunOptions, type IndexSummary } from './index/workspace';
 import type { Logger } from './common/logger';
 import { loadKernelProfile, type KernelProfile, type ProfileError } from './kernel/profile';
 import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTable } from './kernel/liveState';
@@ -66,20 +65,27 @@ export class StructOpsEngine {
   }
 
   /**
-   * Indexes folders (scan, prefilter, parse candidates; workers when configured). Kbuild files
-   * found are handed to the module model. Never throws for unreadable files: they are skipped.
+   * Indexes folders (scan, prefilter, parse candidates; workers when configured), both phases.
+   * Never throws for unreadable files: they are skipped.
    */
   async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
-    const summary = await this.index.indexFolders(roots, run);
-    for (const kbuild of this.index.kbuild()) {
-      try {
-        this.modules.updateKbuild(kbuild.file, readFileSync(kbuild.file, 'utf8'));
-      } catch (error) {
-        this.options.logger.warn(`skipping ${kbuild.file}: ${(error as Error).message}`);
-      }
-    }
+    return (await this.indexFoldersInPhases(roots, run)).complete;
+  }
+
+  /**
+   * Indexes folders; returns once the struct_ops files' facts are in (WorkspaceIndex
+   * indexFoldersInPhases), with `complete` for the other BPF programs'. The Kbuild files found
+   * are handed to the module model.
+   */
+  async indexFoldersInPhases(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexPhases> {
+    const phases = await this.index.indexFoldersInPhases(roots, run);
+    for (const kbuild of this.index.kbuild()) this.modules.setKbuild(kbuild);
     this.modules.changed('', undefined, undefined);
-    return summary;
+    const complete = phases.complete.then((summary) => {
+      this.modules.changed('', undefined, undefined);
+      return summary;
+    });
+    return { ...phases, complete };
   }
 
   /**

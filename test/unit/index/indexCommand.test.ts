@@ -9,6 +9,7 @@ import { runIndexCommand, type IndexReport } from '../../../server/src/cli/index
 import { ExitStatus, type CliIo } from '../../../server/src/cli/io';
 import { fixturesDir } from '../c/helpers';
 import { wasm } from './helpers';
+import { writePhaseWorkspace } from './phases';
 
 let wasmDir: string;
 beforeAll(() => {
@@ -44,6 +45,15 @@ describe('struct-ops index', () => {
     const files = report.maps.map((m) => `${m.file}:${m.line}`);
     expect(files).toEqual([...files].sort());
     expect((await run([...dirs, '--format', 'json'])).out).toBe(r.out);
+  });
+
+  it('reports the facts of both index phases', async () => {
+    const dir = writePhaseWorkspace();
+    const report = JSON.parse((await run([dir, '--format', 'json'])).out) as IndexReport;
+    expect(report.maps.map((m) => [path.basename(m.file), m.name])).toEqual([
+      ['macro_cc.bpf.c', 'macro_cc'],
+      ['own_cc.bpf.c', 'own_cc'],
+    ]);
   });
 
   it('passes -D to the preprocessor and prints text', async () => {

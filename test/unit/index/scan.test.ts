@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globToRegex, parseGitignore, passesPrefilter, passesSecondStage, readCandidate, scanFolders } from '../../../server/src/engine/index/scan';
+import { globToRegex, parseGitignore, passesPrefilter, readCandidate, relevance, scanFolders } from '../../../server/src/engine/index/scan';
 
 let dir: string;
 beforeAll(() => {
@@ -98,10 +98,31 @@ describe('readCandidate', () => {
     expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
   });
 
-  it('then keeps only code that uses them, not mentions', () => {
-    const yes = ['SEC("struct_ops/x")\nint x(void) {}', 'char _license[] SEC("license") = "GPL";', 'struct bpf_struct_ops bpf_my = {', 'return register_bpf_struct_ops(&d, t);', 'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)'];
-    const no = ['/* like SEC("abc") but */', 'BTF_STR_SEC("")', 'const struct bpf_struct_ops *st_ops;', 'verbose(env, "bpf_struct_ops map");'];
-    expect(yes.map(passesSecondStage)).toEqual(yes.map(() => true));
-    expect(no.map(passesSecondStage)).toEqual(no.map(() => false));
+  it('then keeps only code that uses them, not mentions, and tells struct_ops code from other BPF code', () => {
+    const structOps = [
+      'SEC("struct_ops/x")\nint x(void) {}',
+      'SEC(".struct_ops.link")\nstruct tcp_congestion_ops cc = {};',
+      'x SEC("?.struct_ops") y;',
+      'struct bpf_struct_ops bpf_my = {',
+      'return register_bpf_struct_ops(&d, t);',
+      'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)',
+      'void BPF_STRUCT_OPS(x_init, struct sock *sk)',
+    ];
+    const bpf = ['char _license[] SEC("license") = "GPL";', 'SEC("tc")\nint x(void) {}', 'struct { } m SEC(".maps");', 'SEC("license") /* struct_ops/x */'];
+    const none = ['/* like SEC("abc") but */', 'BTF_STR_SEC("")', 'const struct bpf_struct_ops *st_ops;', 'verbose(env, "bpf_struct_ops map");', 'x SEC("struct_ops/x") y;'];
+    expect(structOps.map(relevance)).toEqual(structOps.map(() => 'structOps'));
+    expect(bpf.map(relevance)).toEqual(bpf.map(() => 'bpf'));
+    expect(none.map(relevance)).toEqual(none.map(() => undefined));
+  });
+
+  it('defers BPF-only files when asked for struct_ops files first, and reads anything without a prefilter', () => {
+    const bpfOnly = path.join(dir, 'prog.bpf.c');
+    const plain = path.join(dir, 'plain.c');
+    writeFileSync(bpfOnly, 'char _license[] SEC("license") = "GPL";\n');
+    writeFileSync(plain, 'int main(void) { return 0; }\n');
+    expect(readCandidate(bpfOnly, 'c', undefined, 'structOps')).toEqual({ kind: 'deferred' });
+    expect(readCandidate(bpfOnly, 'c', undefined, 'relevant')).toMatchObject({ kind: 'text' });
+    expect(readCandidate(plain, 'c', undefined, 'structOps')).toEqual({ kind: 'filtered' });
+    expect(readCandidate(plain, 'c', undefined, 'off')).toMatchObject({ kind: 'text' });
   });
 });

@@ -1,11 +1,13 @@
 // The workspace index over test/fixtures/c, in-thread and with two workers: queries, module
-// identity from Kbuild, include dependents, incremental update and removal.
+// identity from Kbuild, include dependents, incremental update and removal; the two index phases.
 
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { fixturesDir } from '../c/helpers';
 import { bundledWorker, wasm } from './helpers';
+import { writePhaseWorkspace } from './phases';
 
 // The index fixtures (other fixture folders under test/fixtures/c belong to other tests).
 const roots = ['hid', 'module', 'multi', 'scx', 'shim', 'stage1'].map((d) => path.join(fixturesDir, d));
@@ -72,5 +74,47 @@ describe('incremental updates', () => {
 
     expect(index.removeFile(file)).toEqual([]);
     expect(index.facts(file)).toBeUndefined();
+  });
+});
+
+describe.each([0, 2])('two index phases with %i workers', (workers) => {
+  const create = async () => WorkspaceIndex.create({ wasm, workers, workerScript: workers > 0 ? await bundledWorker() : undefined });
+  const mapNames = (index: WorkspaceIndex) => index.maps().map((m) => `${path.basename(m.file)}:${m.item.name}`);
+
+  it('stores struct_ops files first and the other BPF programs when the second phase completes', async () => {
+    const dir = writePhaseWorkspace();
+    const index = await create();
+    const phases = await index.indexFoldersInPhases([dir]);
+    expect(phases.deferred).toBe(1);
+    expect(phases.structOps.cancelled).toBe(false);
+    expect(mapNames(index)).toEqual(['own_cc.bpf.c:own_cc']);
+    expect(index.facts(path.join(dir, 'include/cc_define.h'))).toBeDefined();
+    const whole = await phases.complete;
+    expect(whole).toMatchObject({ candidates: 3, indexed: 3, cancelled: false });
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
+    expect(index.maps()[0].item).toMatchObject({ typeName: 'tcp_congestion_ops', section: '.struct_ops.link' });
+  });
+
+  it('keeps an edit made during the second phase, and forgets vanished files once it completes', async () => {
+    const dir = writePhaseWorkspace();
+    const index = await create();
+    await index.indexFolders([dir]);
+    rmSync(path.join(dir, 'own_cc.bpf.c'));
+    const phases = await index.indexFoldersInPhases([dir]);
+    // Until the second phase completes, what the last index knew stays.
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
+    index.updateFile(path.join(dir, 'macro_cc.bpf.c'), '#include "include/cc_define.h"\nCC_DEFINE(edited_cc);\n');
+    await phases.complete;
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:edited_cc']);
+  });
+
+  it('stops a second phase when another folder index starts', async () => {
+    const dir = writePhaseWorkspace();
+    const index = await create();
+    const first = await index.indexFoldersInPhases([dir]);
+    const second = await index.indexFoldersInPhases([dir]);
+    expect((await first.complete).cancelled).toBe(true);
+    expect((await second.complete).cancelled).toBe(false);
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
   });
 });

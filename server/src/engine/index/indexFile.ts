@@ -8,12 +8,14 @@ import { parseKbuild, type KbuildFacts } from '../c/kbuild';
 import type { CParser } from '../c/parser';
 import type { PreprocessorCache } from '../c/preprocessor';
 import type { Logger } from '../common/logger';
-import { readCandidate, type CandidateKind } from './scan';
+import { readCandidate, type CandidateKind, type Prefilter } from './scan';
 
 export type FileResult =
   | { readonly kind: 'c'; readonly file: string; readonly facts: FileFacts }
   | { readonly kind: 'kbuild'; readonly file: string; readonly kbuild: KbuildFacts }
   | { readonly kind: 'filtered'; readonly file: string }
+  /** Left for the second phase of a folder index (read with prefilter `structOps`). */
+  | { readonly kind: 'deferred'; readonly file: string }
   | { readonly kind: 'skipped'; readonly file: string; readonly reason: string };
 
 /** The extract options that can cross a thread boundary (no logger, no cache). */
@@ -35,11 +37,11 @@ export interface IndexFileContext {
 }
 
 /** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
-export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: boolean } = {}): FileResult {
+export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: Prefilter } = {}): FileResult {
   let text = options.text;
   if (text === undefined) {
-    const read = readCandidate(file, kind, ctx.maxFileSize, options.prefilter ?? true);
-    if (read.kind === 'filtered') return { kind: 'filtered', file };
+    const read = readCandidate(file, kind, ctx.maxFileSize, options.prefilter ?? 'relevant');
+    if (read.kind === 'filtered' || read.kind === 'deferred') return { kind: read.kind, file };
     if (read.kind === 'skipped') {
       ctx.logger.debug(`index: skipped ${file}: ${read.reason}`);
       return { kind: 'skipped', file, reason: read.reason };

@@ -6,7 +6,7 @@ import { createCParser, type CParserOptions } from '../c/parser';
 import { PreprocessorCache } from '../c/preprocessor';
 import type { Logger } from '../common/logger';
 import { indexFile, type FileResult, type PortableExtractOptions } from './indexFile';
-import type { CandidateKind } from './scan';
+import type { CandidateKind, Prefilter } from './scan';
 
 export interface WorkerInit {
   readonly wasm: CParserOptions;
@@ -16,11 +16,11 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { readonly type: 'chunk'; readonly id: number; readonly files: readonly { readonly file: string; readonly kind: CandidateKind; readonly prefilter: boolean }[] }
+  | { readonly type: 'chunk'; readonly id: number; readonly files: readonly { readonly file: string; readonly kind: CandidateKind; readonly prefilter: Prefilter }[] }
   | { readonly type: 'invalidate'; readonly files: readonly string[] };
 
 export type FromWorker =
-  /** `results` leaves out filtered files (most of a tree), which only `filtered` counts. */
+  /** `results` leaves out filtered files (most of a tree), which only `filtered` counts; deferred ones are in. */
   | { readonly type: 'result'; readonly id: number; readonly results: readonly FileResult[]; readonly filtered: number }
   | { readonly type: 'log'; readonly level: keyof Logger; readonly message: string };
 

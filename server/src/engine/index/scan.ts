@@ -56,21 +56,40 @@ export function passesPrefilter(kind: CandidateKind, bytes: Buffer): boolean {
  * descriptor definition, a registration, a legacy type entry. Mentions in comments, strings and
  * other macros (libbpf.c's docs, BTF_STR_SEC("") tables, the verifier) stop here, before parsing.
  */
-const RELEVANT_C = [
-  /^[ \t]*SEC\(\s*"/m,
-  /\bSEC\(\s*"(?:license|\.maps|\??\.struct_ops[^"]*)"\s*\)/,
+const STRUCT_OPS_CODE = [
   /\bBPF_STRUCT_OPS(?:_SLEEPABLE|_TYPE)?\s*\(/,
   /\bstruct\s+bpf_struct_ops\s+\w+\s*=/,
   /\bregister_bpf_struct_ops\s*\(/,
 ];
+const LIBBPF_SECTIONS = [/^[ \t]*SEC\(\s*"/m, /\bSEC\(\s*"(?:license|\.maps|\??\.struct_ops[^"]*)"\s*\)/];
+/** A struct_ops program or map section, among texts that have a libbpf section. */
+const STRUCT_OPS_SECTION = /\bSEC\(\s*"\??\.?struct_ops/;
 
-export function passesSecondStage(text: string): boolean {
-  return RELEVANT_C.some((re) => re.test(text));
+/**
+ * What the second stage makes of C text: `structOps` for struct_ops code or sections written in
+ * it, `bpf` for other libbpf sections (a BPF program whose struct_ops, if any, come from macros
+ * of its headers), undefined for neither.
+ */
+export type Relevance = 'structOps' | 'bpf';
+
+export function relevance(text: string): Relevance | undefined {
+  if (STRUCT_OPS_CODE.some((re) => re.test(text))) return 'structOps';
+  if (!LIBBPF_SECTIONS.some((re) => re.test(text))) return undefined;
+  return STRUCT_OPS_SECTION.test(text) ? 'structOps' : 'bpf';
 }
+
+/**
+ * How a read filters: `off` keeps every readable file (dependencies, files named directly),
+ * `relevant` keeps the files that pass both stages, `structOps` keeps those of `structOps`
+ * relevance and reports the `bpf` ones as `deferred` (the first phase of a folder index).
+ */
+export type Prefilter = 'off' | 'relevant' | 'structOps';
 
 export type ReadResult =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'filtered' }
+  /** Read and relevant, but only as a BPF program without struct_ops code of its own (prefilter `structOps`). */
+  | { readonly kind: 'deferred' }
   | { readonly kind: 'skipped'; readonly reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -83,7 +102,7 @@ let readBuffer: Buffer | undefined;
  * Reads a candidate: too large, binary (NUL), invalid UTF-8, unreadable and vanished files are
  * skipped with a reason; files without any prefilter literal are `filtered` (not decoded).
  */
-export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAULT_MAX_FILE_SIZE, prefilter = true): ReadResult {
+export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAULT_MAX_FILE_SIZE, prefilter: Prefilter = 'relevant'): ReadResult {
   if (!readBuffer || readBuffer.length < maxSize + 1) readBuffer = Buffer.allocUnsafe(maxSize + 1);
   const buffer = readBuffer;
   let length = 0;
@@ -104,7 +123,7 @@ export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAU
   }
   if (length > maxSize) return { kind: 'skipped', reason: `larger than ${maxSize} bytes` };
   const bytes = buffer.subarray(0, length);
-  if (prefilter && !passesPrefilter(kind, bytes)) return { kind: 'filtered' };
+  if (prefilter !== 'off' && !passesPrefilter(kind, bytes)) return { kind: 'filtered' };
   if (bytes.includes(0)) return { kind: 'skipped', reason: 'binary (contains NUL bytes)' };
   let text: string;
   try {
@@ -112,7 +131,11 @@ export function readCandidate(file: string, kind: CandidateKind, maxSize = DEFAU
   } catch {
     return { kind: 'skipped', reason: 'not valid UTF-8' };
   }
-  if (prefilter && kind === 'c' && !passesSecondStage(text)) return { kind: 'filtered' };
+  if (prefilter !== 'off' && kind === 'c') {
+    const found = relevance(text);
+    if (!found) return { kind: 'filtered' };
+    if (found === 'bpf' && prefilter === 'structOps') return { kind: 'deferred' };
+  }
   return { kind: 'text', text };
 }
 

@@ -11,7 +11,7 @@ import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
-import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind } from './scan';
+import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter } from './scan';
 
 export interface WorkspaceIndexOptions {
   readonly wasm: CParserOptions;
@@ -29,7 +29,8 @@ export interface WorkspaceIndexOptions {
 }
 
 export interface IndexProgress {
-  readonly phase: 'scan' | 'index' | 'dependencies';
+  /** `scan`, `index` and `dependencies` belong to the first phase, `deferred` to the second. */
+  readonly phase: 'scan' | 'index' | 'dependencies' | 'deferred';
   readonly done: number;
   readonly total: number;
 }
@@ -49,6 +50,24 @@ export interface IndexSummary {
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
   readonly cancelled: boolean;
   readonly durationMs: number;
+}
+
+/**
+ * A folder index in two phases. The first parses Kbuild files, the C files with struct_ops code or
+ * sections of their own, and what they include: every file a struct_ops finding can come from
+ * unless a header's macro writes the section. The second parses the other BPF programs (in a
+ * kernel tree, most of the parsing): only through such a macro can they define struct_ops.
+ */
+export interface IndexPhases {
+  /** The first phase; its facts are stored. */
+  readonly structOps: IndexSummary;
+  /** Candidates left to the second phase. */
+  readonly deferred: number;
+  /**
+   * Resolves once the second phase's facts are stored too, with the summary of the whole index
+   * (`cancelled` when cancelled, or when another folder index started meanwhile: then it stored nothing).
+   */
+  readonly complete: Promise<IndexSummary>;
 }
 
 export interface Located<T> {
@@ -72,6 +91,10 @@ export class WorkspaceIndex {
   private readonly logger: Logger;
   private ctx: IndexFileContext;
   private moduleBySource: Map<string, string> | undefined;
+  /** Bumped by each folder index: the second phase of an earlier one then stops and stores nothing. */
+  private indexGeneration = 0;
+  /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
+  private readonly touched = new Set<string>();
 
   private constructor(
     private readonly options: WorkspaceIndexOptions,
@@ -94,14 +117,104 @@ export class WorkspaceIndex {
     return new WorkspaceIndex(options, await createCParser(options.wasm));
   }
 
-  /** Indexes every candidate under the roots, replacing what was known about files found there. */
+  /** Indexes every candidate under the roots in both phases, replacing what was known about files found there. */
   async indexFolders(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexSummary> {
+    return (await this.indexFoldersInPhases(roots, run)).complete;
+  }
+
+  /**
+   * Indexes every candidate under the roots; returns when the first phase's facts are stored,
+   * while the second phase goes on (IndexPhases). Files updated, refreshed or removed meanwhile
+   * keep what those calls gave them. Files under the roots that are no longer found are forgotten
+   * when the second phase completes.
+   */
+  async indexFoldersInPhases(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexPhases> {
     const started = performance.now();
+    const generation = ++this.indexGeneration;
+    this.touched.clear();
+    const superseded = () => generation !== this.indexGeneration;
+    const isCancelled = () => superseded() || (run.isCancelled?.() ?? false);
     const workers = this.options.workers ?? 0;
     const pool = workers > 0 ? this.startPool(workers) : undefined;
+    const absRoots = roots.map((r) => path.resolve(r));
+    let handedOver = false;
+    try {
+      const first = await this.parseStructOpsCandidates(roots, pool, { ...run, isCancelled });
+      const known = new Set(first.results.filter(hasFacts).map((r) => r.file));
+      const dependencies = first.cancelled ? [] : this.wantedDependencies(first.results, known, absRoots);
+      const dependencySet = new Set(dependencies);
+      const deferred = first.deferred.filter((f) => !dependencySet.has(f));
+      run.onProgress?.({ phase: 'dependencies', done: 0, total: dependencies.length });
+      const parsingDependencies = this.parseFiles(dependencies, 'off', pool);
+      // With workers, the second phase is queued behind the dependencies at once: it parses while
+      // this thread stores the first phase and its caller publishes.
+      const parsingDeferred =
+        pool && !first.cancelled ? this.parseFiles(deferred, 'relevant', pool, { isCancelled, onChunk: (done) => run.onProgress?.({ phase: 'deferred', done, total: deferred.length }) }) : undefined;
+      const firstDependencies = await parsingDependencies;
+      const firstResults = [...first.results, ...firstDependencies.results];
+      const skipped: { file: string; reason: string }[] = [];
+      for (const r of firstResults) this.storeUntouched(r, skipped);
+      this.moduleBySource = undefined;
+      const structOps: IndexSummary = {
+        candidates: first.candidates,
+        indexed: this.cFacts.size + this.kbuildFacts.size,
+        filtered: first.filtered,
+        skipped,
+        cancelled: first.cancelled,
+        durationMs: performance.now() - started,
+      };
+      if (first.cancelled) return { structOps, deferred: first.deferred.length, complete: Promise.resolve(structOps) };
+      const second = async (): Promise<IndexSummary> => {
+        try {
+          const parsed =
+            parsingDeferred ??
+            this.parseFiles(deferred, 'relevant', undefined, { isCancelled, onChunk: (done) => run.onProgress?.({ phase: 'deferred', done, total: deferred.length }) });
+          const { results, filtered, cancelled } = await parsed;
+          for (const r of firstResults) if (hasFacts(r)) known.add(r.file);
+          for (const r of results) if (hasFacts(r)) known.add(r.file);
+          const wanted = cancelled ? [] : this.wantedDependencies(results, known, absRoots);
+          const all = [...results, ...(await this.parseFiles(wanted, 'off', pool)).results];
+          if (superseded()) return { ...structOps, cancelled: true, durationMs: performance.now() - started };
+          if (!cancelled) {
+            for (const r of all) if (hasFacts(r)) known.add(r.file);
+            for (const file of [...this.cFacts.keys(), ...this.kbuildFacts.keys()]) {
+              if (!known.has(file) && absRoots.some((root) => isUnder(file, root)) && !this.overlays.has(file) && !this.touched.has(file)) this.forget(file);
+            }
+          }
+          for (const r of all) this.storeUntouched(r, skipped);
+          this.moduleBySource = undefined;
+          this.touched.clear();
+          return {
+            candidates: first.candidates,
+            indexed: this.cFacts.size + this.kbuildFacts.size,
+            filtered: first.filtered + filtered,
+            skipped,
+            cancelled,
+            durationMs: performance.now() - started,
+          };
+        } finally {
+          pool?.dispose();
+        }
+      };
+      handedOver = true;
+      return { structOps, deferred: deferred.length, complete: second() };
+    } finally {
+      if (!handedOver) pool?.dispose();
+    }
+  }
+
+  /**
+   * The first phase's reads, streamed from the walk: facts of Kbuild files and of C files with
+   * struct_ops evidence; the other relevant C files are returned as `deferred`, unparsed.
+   */
+  private async parseStructOpsCandidates(
+    roots: readonly string[],
+    pool: WorkerPool | undefined,
+    run: IndexRunOptions,
+  ): Promise<{ candidates: number; results: FileResult[]; deferred: string[]; filtered: number; cancelled: boolean }> {
     const chunkSize = this.options.chunkSize ?? 256;
     const pending: Promise<ChunkOutcome>[] = [];
-    let chunk: { file: string; kind: CandidateKind; prefilter: boolean }[] = [];
+    let chunk: { file: string; kind: CandidateKind; prefilter: Prefilter }[] = [];
     const flush = (): void => {
       if (chunk.length === 0 || !pool) return;
       pending.push(pool.run(chunk));
@@ -113,7 +226,7 @@ export class WorkspaceIndex {
       isCancelled: run.isCancelled,
       onFile: pool
         ? (file, kind) => {
-            chunk.push({ file, kind, prefilter: true });
+            chunk.push({ file, kind, prefilter: 'structOps' });
             if (chunk.length >= chunkSize) flush();
           }
         : undefined,
@@ -123,74 +236,98 @@ export class WorkspaceIndex {
     this.cache.clear();
 
     const results: FileResult[] = [];
+    const deferred: string[] = [];
     let filtered = 0;
     let cancelled = scan.cancelled;
-    try {
-      const total = scan.count;
-      if (pool) {
-        let done = 0;
-        for (const p of pending) {
-          const outcome = await p;
-          results.push(...outcome.results);
-          filtered += outcome.filtered;
-          done += outcome.results.length + outcome.filtered;
-          run.onProgress?.({ phase: 'index', done, total });
-          if (run.isCancelled?.()) {
-            cancelled = true;
-            break;
-          }
-        }
-      } else {
-        for (let i = 0; i < scan.files.length && !cancelled; i++) {
-          const { file, kind } = scan.files[i];
-          const r = indexFile(this.ctx, file, kind);
-          if (r.kind === 'filtered') filtered++;
-          else results.push(r);
-          if (i % 256 === 255) {
-            run.onProgress?.({ phase: 'index', done: i + 1, total });
-            await yieldToLoop();
-            cancelled = run.isCancelled?.() ?? false;
-          }
+    const total = scan.count;
+    const take = (r: FileResult): void => {
+      if (r.kind === 'deferred') deferred.push(r.file);
+      else results.push(r);
+    };
+    if (pool) {
+      let done = 0;
+      for (const p of pending) {
+        const outcome = await p;
+        outcome.results.forEach(take);
+        filtered += outcome.filtered;
+        done += outcome.results.length + outcome.filtered;
+        run.onProgress?.({ phase: 'index', done, total });
+        if (run.isCancelled?.()) {
+          cancelled = true;
+          break;
         }
       }
-      if (!cancelled) results.push(...(await this.indexDependencies(results, roots, pool, run)));
-    } finally {
-      pool?.dispose();
+    } else {
+      for (let i = 0; i < scan.files.length && !cancelled; i++) {
+        const { file, kind } = scan.files[i];
+        const r = indexFile(this.ctx, file, kind, { prefilter: 'structOps' });
+        if (r.kind === 'filtered') filtered++;
+        else take(r);
+        if (i % 256 === 255) {
+          run.onProgress?.({ phase: 'index', done: i + 1, total });
+          await yieldToLoop();
+          cancelled = run.isCancelled?.() ?? false;
+        }
+      }
     }
-
-    const absRoots = roots.map((r) => path.resolve(r));
-    for (const file of [...this.cFacts.keys(), ...this.kbuildFacts.keys()]) {
-      if (!cancelled && absRoots.some((r) => isUnder(file, r)) && !this.overlays.has(file)) this.forget(file);
-    }
-    const skipped: { file: string; reason: string }[] = [];
-    for (const r of results) this.store(r, skipped);
-    this.moduleBySource = undefined;
-    return {
-      candidates: scan.count,
-      indexed: this.cFacts.size + this.kbuildFacts.size,
-      filtered,
-      skipped,
-      cancelled,
-      durationMs: performance.now() - started,
-    };
+    return { candidates: scan.count, results, deferred, filtered, cancelled };
   }
 
-  /** Headers and sources that indexed files include, inside the roots but not indexed yet: for their types. */
-  private async indexDependencies(results: readonly FileResult[], roots: readonly string[], pool: WorkerPool | undefined, run: IndexRunOptions): Promise<FileResult[]> {
-    const absRoots = roots.map((r) => path.resolve(r));
-    const have = new Set(results.filter((r) => r.kind === 'c' || r.kind === 'kbuild').map((r) => r.file));
+  /** Headers and sources that `results` include, inside the roots and not `known`: indexed for their types. */
+  private wantedDependencies(results: readonly FileResult[], known: ReadonlySet<string>, absRoots: readonly string[]): string[] {
     const wanted = new Set<string>();
     for (const r of results) {
       if (r.kind !== 'c') continue;
       for (const dep of r.facts.dependencies ?? []) {
-        if (!have.has(dep) && absRoots.some((root) => isUnder(dep, root)) && candidateKind(dep) === 'c') wanted.add(dep);
+        if (!known.has(dep) && absRoots.some((root) => isUnder(dep, root)) && candidateKind(dep) === 'c') wanted.add(dep);
       }
     }
-    const files = [...wanted].sort();
-    run.onProgress?.({ phase: 'dependencies', done: 0, total: files.length });
-    if (files.length === 0) return [];
-    if (pool) return (await pool.run(files.map((file) => ({ file, kind: 'c' as const, prefilter: false })))).results.slice();
-    return files.map((file) => indexFile(this.ctx, file, 'c', { prefilter: false }));
+    return [...wanted].sort();
+  }
+
+  /**
+   * Parses a list of C files on the pool (in chunks spread over the workers, all queued at once)
+   * or in this thread (yielding between files). Stops early when `isCancelled` says so.
+   */
+  private async parseFiles(
+    files: readonly string[],
+    prefilter: Prefilter,
+    pool: WorkerPool | undefined,
+    run: { isCancelled?: () => boolean; onChunk?: (done: number) => void } = {},
+  ): Promise<{ results: FileResult[]; filtered: number; cancelled: boolean }> {
+    const results: FileResult[] = [];
+    let filtered = 0;
+    let done = 0;
+    if (pool) {
+      const pending: Promise<ChunkOutcome>[] = [];
+      for (let i = 0; i < files.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(files.slice(i, i + LIST_CHUNK_SIZE).map((file) => ({ file, kind: 'c' as const, prefilter }))));
+      for (const p of pending) {
+        const outcome = await p;
+        results.push(...outcome.results);
+        filtered += outcome.filtered;
+        done += outcome.results.length + outcome.filtered;
+        run.onChunk?.(done);
+        if (run.isCancelled?.()) return { results, filtered, cancelled: true };
+      }
+      return { results, filtered, cancelled: false };
+    }
+    for (const file of files) {
+      if (run.isCancelled?.()) return { results, filtered, cancelled: true };
+      const r = indexFile(this.ctx, file, 'c', { prefilter });
+      if (r.kind === 'filtered') filtered++;
+      else results.push(r);
+      if (++done % LIST_CHUNK_SIZE === 0) run.onChunk?.(done);
+      // A background phase leaves this thread to the editor's requests between files.
+      if (run.onChunk) await yieldToLoop();
+    }
+    run.onChunk?.(done);
+    return { results, filtered, cancelled: false };
+  }
+
+  /** Stores a folder index's result unless the file changed since the index began (the change is newer). */
+  private storeUntouched(r: FileResult, skipped: { file: string; reason: string }[]): void {
+    if (r.kind === 'skipped') skipped.push({ file: r.file, reason: r.reason });
+    else if (!this.touched.has(r.file)) this.store(r, []);
   }
 
   private store(r: FileResult, skipped: { file: string; reason: string }[]): void {
@@ -203,6 +340,7 @@ export class WorkspaceIndex {
         this.kbuildFacts.set(r.file, r.kbuild);
         return;
       case 'filtered':
+      case 'deferred':
         return;
       case 'skipped':
         skipped.push({ file: r.file, reason: r.reason });
@@ -234,6 +372,7 @@ export class WorkspaceIndex {
    */
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
     const abs = path.resolve(file);
+    this.touched.add(abs);
     this.overlays.set(abs, text);
     this.cache.invalidate(abs);
     const kind = candidateKind(abs);
@@ -247,11 +386,12 @@ export class WorkspaceIndex {
   /** Re-reads a file from disk (after a save or an external change); the overlay is dropped. */
   refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
     const abs = path.resolve(file);
+    this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
-    const r = indexFile(this.ctx, abs, kind, { prefilter: false });
+    const r = indexFile(this.ctx, abs, kind, { prefilter: 'off' });
     if (r.kind === 'c' || r.kind === 'kbuild') this.store(r, []);
     else this.forget(abs);
     if (kind === 'kbuild') this.moduleBySource = undefined;
@@ -261,6 +401,7 @@ export class WorkspaceIndex {
   /** Drops a deleted file; returns the files that included it. */
   removeFile(file: string): string[] {
     const abs = path.resolve(file);
+    this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
     this.forget(abs);
@@ -353,6 +494,13 @@ function failedChunk(files: readonly { file: string }[], reason: string): ChunkO
   return { results: files.map((f) => ({ kind: 'skipped', file: f.file, reason }) as const), filtered: 0 };
 }
 
+/** Files per worker message for lists known in full (dependencies, the second phase): small, so the workers share them evenly. */
+const LIST_CHUNK_SIZE = 16;
+
+function hasFacts(r: FileResult): boolean {
+  return r.kind === 'c' || r.kind === 'kbuild';
+}
+
 /**
  * A worker's garbage is short-lived (texts, trees' JS wrappers) and its results leave with each
  * chunk, so a small young generation keeps the process's peak RSS down (V8 lets it grow to tens of MB).
@@ -378,7 +526,7 @@ class WorkerPool {
     }
   }
 
-  run(files: readonly { file: string; kind: CandidateKind; prefilter: boolean }[]): Promise<ChunkOutcome> {
+  run(files: readonly { file: string; kind: CandidateKind; prefilter: Prefilter }[]): Promise<ChunkOutcome> {
     const live = this.workers.map((w, i) => ({ w, i })).filter((x) => x.w.alive);
     if (live.length === 0) return Promise.resolve(failedChunk(files, 'index worker unavailable'));
     const target = live.reduce((a, b) => (b.w.load < a.w.load ? b : a));

@@ -838,8 +838,12 @@ export class WorkspaceModuleState {
 
   /** Kbuild/Makefile text; other files are ignored. */
   updateKbuild(file: string, text: string): void {
-    if (!isKbuildFile(file)) return;
-    this.kbuild.set(file, parseKbuild(file, text));
+    if (isKbuildFile(file)) this.setKbuild(parseKbuild(file, text));
+  }
+
+  /** Kbuild facts already parsed (the workspace index's). */
+  setKbuild(facts: KbuildFacts): void {
+    this.kbuild.set(facts.file, facts);
     this.registry = undefined;
   }
 
