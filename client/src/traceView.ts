@@ -82,7 +82,6 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
       const report = await this.report(ref, client);
       if (token.isCancellationRequested) return '';
       this.roots.set(uri.toString(), report.root);
-      if (!report.available) void vscode.window.showWarningMessage(report.text.trim());
       return report.text;
     } catch (error) {
       return `The struct_ops language server did not answer: ${error instanceof Error ? error.message : String(error)}\n`;

@@ -115,8 +115,6 @@ export const profileRequest = new RequestType0<ProfileInfo, void>('structOps/pro
 /** A text report (trace or explanation) the client shows as a read-only document. */
 export interface TextReport {
   readonly ok: boolean;
-  /** False when the engine lacks the simulation (the text says so). */
-  readonly available: boolean;
   readonly title: string;
   readonly text: string;
   /** Folder that relative `file:line` references in `text` are relative to. */

@@ -41,7 +41,7 @@ describe('client requests over LSP', () => {
 
   it('structOps/trace and simulateMapCreation return formatTrace text relative to the workspace', async () => {
     const trace = (await session.client.sendRequest(traceRequest.method, { uri })) as import('../../server/src/protocol').TextReport;
-    expect(trace).toMatchObject({ ok: true, available: true, root: workspace });
+    expect(trace).toMatchObject({ ok: true, root: workspace });
     expect(trace.text.split('\n')[0]).toBe('cc.bpf.c — kernel 6.18 / libbpf 1.7');
     expect(trace.text).toContain('outcome: loads and attaches');
     const creation = (await session.client.sendRequest(mapCreationRequest.method, { uri })) as import('../../server/src/protocol').TextReport;
@@ -52,11 +52,11 @@ describe('client requests over LSP', () => {
     expect(missing.text).toContain('No struct_ops object');
   });
 
-  it('registration and unload answer, saying so when the engine lacks the simulation', async () => {
+  it('registration and unload of a module with no sources in the workspace say so', async () => {
     for (const request of [registrationRequest, unloadRequest]) {
-      const report = (await session.client.sendRequest(request.method, { module: 'nothing_here' })) as { available: boolean; text: string };
-      if (!report.available) expect(report.text).toMatch(/not available/);
-      else expect(report.text.length).toBeGreaterThan(0);
+      const report = (await session.client.sendRequest(request.method, { module: 'nothing_here' })) as { ok: boolean; text: string };
+      expect(report.ok).toBe(false);
+      expect(report.text).toContain("'nothing_here' is not a kernel module whose sources are in the workspace");
     }
   });
 
@@ -67,5 +67,26 @@ describe('client requests over LSP', () => {
     expect(report.ok).toBe(true);
     expect(report.text).toContain('LIB-12');
     expect(report.text).toMatch(/source: cc\.bpf\.c:\d+:\d+ fixture_cc\.cong_avoid/);
+  });
+});
+
+describe('module requests over LSP', () => {
+  const moduleWorkspace = path.join(fixturesDir, 'lsp', 'module');
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(moduleWorkspace, settings);
+  });
+  afterAll(() => session.dispose());
+
+  it('structOps/simulateRegistration prints the insmod trace of a workspace module', async () => {
+    const report = (await session.client.sendRequest(registrationRequest.method, { module: 'my_ops' })) as { ok: boolean; text: string; title: string };
+    expect(report.title).toBe('Registration simulation: my_ops');
+    expect(report.text.split('\n')[0]).toMatch(/^module my_ops \(insmod\) — /);
+    expect(report.text).toMatch(/\n {2}outcome: /);
+  });
+
+  it('structOps/simulateUnload prints the rmmod trace', async () => {
+    const report = (await session.client.sendRequest(unloadRequest.method, { module: 'my_ops' })) as { ok: boolean; text: string };
+    expect(report.text.split('\n')[0]).toMatch(/^module my_ops \(rmmod\) — /);
   });
 });

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver';
 import {
-  describeProfile, explainLog, formatExplanation, formatTrace, kernelOpsInfo, outcomeText, traceFindings,
-  type FileFacts, type KernelProfile, type Logger, type ObjectTrace, type Step, type StructOpsEngine,
+  describeProfile, explainLog, formatExplanation, formatModuleTrace, formatTrace, kernelOpsInfo, outcomeText, traceFindings,
+  type FileFacts, type KernelProfile, type Logger, type ModuleTrace, type ObjectTrace, type StructOpsEngine, type UnloadTrace,
 } from '../engine';
 import {
   explainLogRequest, mapCreationRequest, profileRequest, registrationRequest, traceRequest, typesRequest, unloadRequest,
@@ -20,13 +20,6 @@ export interface ClientRequestContext {
   /** True once the first index is done. */
   readonly ready: () => boolean;
   readonly logger: Logger;
-}
-
-/** Optional engine methods other parts of the engine are adding; detected at run time. */
-interface OptionalEngine {
-  simulateRegistration?: (module: string) => unknown;
-  simulateUnload?: (module: string) => unknown;
-  moduleNames?: () => string[];
 }
 
 export function relativeTo(folders: readonly string[]): { root?: string; rel: (file: string) => string } {
@@ -131,18 +124,17 @@ function workspaceGroups(facts: readonly FileFacts[]): TypeGroup[] {
 
 export function typesData(engine: StructOpsEngine): TypesData {
   const profile = engine.profile;
-  const optional = engine as unknown as OptionalEngine;
   const groups = [...(profile ? profileGroups(profile) : []), ...workspaceGroups(engine.allFacts())];
   return {
     profile: profile ? describeProfile(profile) : 'no kernel profile',
     groups,
-    modules: typeof optional.moduleNames === 'function' ? optional.moduleNames.call(engine) : groups.filter((g) => g.origin === 'workspace').map((g) => g.name),
+    modules: engine.moduleNames(),
   };
 }
 
 
 function notFound(uri: string): TextReport {
-  return { ok: false, available: true, title: 'struct_ops trace', text: `No struct_ops object is built from ${uri}: open a BPF source with SEC(".struct_ops") maps or SEC("struct_ops/...") programs.\n` };
+  return { ok: false, title: 'struct_ops trace', text: `No struct_ops object is built from ${uri}: open a BPF source with SEC(".struct_ops") maps or SEC("struct_ops/...") programs.\n` };
 }
 
 function fileOf(uri: string): string | undefined {
@@ -156,12 +148,12 @@ function fileOf(uri: string): string | undefined {
 function traceReport(ctx: ClientRequestContext, uri: string, map?: string): TextReport {
   const file = fileOf(uri);
   if (!file) return notFound(uri);
-  if (!ctx.engine.profile) return { ok: false, available: true, title: 'struct_ops trace', text: `No kernel profile is loaded${ctx.engine.profileError ? `: ${ctx.engine.profileError.message}` : ''}. Run "struct_ops: Select Kernel Profile".\n` };
+  if (!ctx.engine.profile) return { ok: false, title: 'struct_ops trace', text: `No kernel profile is loaded${ctx.engine.profileError ? `: ${ctx.engine.profileError.message}` : ''}. Run "struct_ops: Select Kernel Profile".\n` };
   const trace = ctx.engine.simulate(file);
   if (!trace) return notFound(uri);
   const { root, rel } = relativeTo(ctx.folders());
   const header = map ? `map ${map}: ${mapVerdict(trace, map)}\n\n` : '';
-  return { ok: trace.outcome.ok, available: true, title: `Trace: ${path.basename(file)}`, text: header + formatTrace(trace, rel), root };
+  return { ok: trace.outcome.ok, title: `Trace: ${path.basename(file)}`, text: header + formatTrace(trace, rel), root };
 }
 
 function mapVerdict(trace: ObjectTrace, map: string): string {
@@ -185,43 +177,25 @@ function mapCreationReport(ctx: ClientRequestContext, uri: string): TextReport {
   };
   const { root, rel } = relativeTo(ctx.folders());
   const verdict = failure ? 'BPF_MAP_CREATE is not reached or fails' : 'every struct_ops map is created (BPF_MAP_CREATE succeeds)';
-  return { ok: !failure, available: true, title: `Map creation: ${path.basename(trace.file)}`, text: `Simulated up to BPF_MAP_CREATE: ${verdict}.\n\n${formatTrace(partial, rel)}`, root };
+  return { ok: !failure, title: `Map creation: ${path.basename(trace.file)}`, text: `Simulated up to BPF_MAP_CREATE: ${verdict}.\n\n${formatTrace(partial, rel)}`, root };
 }
 
-/** A module trace (registration or unload) as text: steps like formatTrace, then the notes. */
-function formatModuleTrace(result: unknown, module: string, rel: (file: string) => string): { ok: boolean; text: string } {
-  const r = result as { steps?: readonly Step[]; outcome?: ObjectTrace['outcome']; profile?: string; notes?: readonly string[]; registered?: readonly { typeName?: string }[] } | undefined;
-  if (!r || !Array.isArray(r.steps)) return { ok: false, text: `${JSON.stringify(result ?? null, null, 2)}\n` };
-  const trace: ObjectTrace = { file: module, profile: r.profile ?? '', steps: r.steps, outcome: r.outcome ?? { ok: !r.steps.some((s) => s.outcome === 'failed') } };
-  const lines = [formatTrace(trace, (f) => (f === module ? `module ${module}` : rel(f))).trimEnd()];
-  const registered = (r.registered ?? []).map((t) => t.typeName).filter((n): n is string => typeof n === 'string');
-  if (registered.length > 0) lines.push(`  registered: ${registered.join(', ')}`);
-  for (const note of r.notes ?? []) lines.push(`  assumed: ${note}`);
-  return { ok: trace.outcome.ok, text: `${lines.join('\n')}\n` };
-}
-
-function optionalReport(ctx: ClientRequestContext, method: 'simulateRegistration' | 'simulateUnload', module: string, what: string): TextReport {
-  const engine = ctx.engine as unknown as OptionalEngine;
-  const run = engine[method];
+function moduleReport(ctx: ClientRequestContext, module: string, what: string, simulate: (module: string) => ModuleTrace | UnloadTrace | undefined): TextReport {
   const title = `${what}: ${module}`;
-  if (typeof run !== 'function') {
-    return { ok: false, available: false, title, text: `${what} is not available in this version of the struct_ops engine.\n` };
-  }
   const { root, rel } = relativeTo(ctx.folders());
-  const result = run.call(ctx.engine, module);
-  if (result === undefined) {
-    const known = typeof engine.moduleNames === 'function' ? engine.moduleNames.call(ctx.engine) : [];
+  const trace = simulate(module);
+  if (trace === undefined) {
+    const known = ctx.engine.moduleNames();
     const hint = known.length > 0 ? `Workspace modules: ${known.join(', ')}.` : 'No kernel module sources (register_bpf_struct_ops, struct bpf_struct_ops descriptors) were found in the workspace.';
-    return { ok: false, available: true, title, text: `${what}: '${module}' is not a kernel module whose sources are in the workspace${ctx.engine.profile ? '' : ' (no kernel profile is loaded)'}. ${hint}\n`, root };
+    return { ok: false, title, text: `${what}: '${module}' is not a kernel module whose sources are in the workspace${ctx.engine.profile ? '' : ' (no kernel profile is loaded)'}. ${hint}\n`, root };
   }
-  const formatted = formatModuleTrace(result, module, rel);
-  return { ok: formatted.ok, available: true, title, text: formatted.text, root };
+  return { ok: trace.outcome.ok, title, text: formatModuleTrace(trace, rel), root };
 }
 
 function explainReport(ctx: ClientRequestContext, text: string): TextReport {
   const { root, rel } = relativeTo(ctx.folders());
   const explanation = explainLog(text, { facts: ctx.engine.allFacts() });
-  return { ok: explanation.lines.length > 0, available: true, title: 'Explain log', text: formatExplanation(explanation, rel), root };
+  return { ok: explanation.lines.length > 0, title: 'Explain log', text: formatExplanation(explanation, rel), root };
 }
 
 function guarded<P, R>(ctx: ClientRequestContext, what: string, handler: (params: P) => R, fallback: (message: string) => R): (params: P) => R {
@@ -235,14 +209,14 @@ function guarded<P, R>(ctx: ClientRequestContext, what: string, handler: (params
   };
 }
 
-const failedReport = (title: string) => (message: string): TextReport => ({ ok: false, available: true, title, text: `The server failed: ${message}\n` });
+const failedReport = (title: string) => (message: string): TextReport => ({ ok: false, title, text: `The server failed: ${message}\n` });
 
 export function registerClientRequests(connection: Connection, ctx: ClientRequestContext): void {
   connection.onRequest(profileRequest, guarded(ctx, 'profile request', () => profileInfo(ctx.engine, ctx.ready()), (m) => ({ loaded: false, description: m, objects: [], indexedFiles: 0, ready: false })));
   connection.onRequest(typesRequest, guarded(ctx, 'types request', () => typesData(ctx.engine), () => ({ profile: 'error', groups: [] })));
   connection.onRequest(traceRequest, guarded(ctx, 'trace request', (p) => traceReport(ctx, p.uri, p.map), failedReport('struct_ops trace')));
   connection.onRequest(mapCreationRequest, guarded(ctx, 'map creation request', (p) => mapCreationReport(ctx, p.uri), failedReport('Map creation')));
-  connection.onRequest(registrationRequest, guarded(ctx, 'registration request', (p) => optionalReport(ctx, 'simulateRegistration', p.module, 'Registration simulation'), failedReport('Registration')));
-  connection.onRequest(unloadRequest, guarded(ctx, 'unload request', (p) => optionalReport(ctx, 'simulateUnload', p.module, 'Module unload simulation'), failedReport('Unload')));
+  connection.onRequest(registrationRequest, guarded(ctx, 'registration request', (p) => moduleReport(ctx, p.module, 'Registration simulation', (m) => ctx.engine.simulateRegistration(m)), failedReport('Registration')));
+  connection.onRequest(unloadRequest, guarded(ctx, 'unload request', (p) => moduleReport(ctx, p.module, 'Module unload simulation', (m) => ctx.engine.simulateUnload(m)), failedReport('Unload')));
   connection.onRequest(explainLogRequest, guarded(ctx, 'explain request', (p) => explainReport(ctx, p.text), failedReport('Explain log')));
 }
