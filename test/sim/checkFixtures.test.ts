@@ -7,18 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BtfKind } from '../../server/src/engine/btf';
-import { errnoName, StructOpsEngine, traceFindings } from '../../server/src/engine';
-import { fixturesDir, hasLiveBtf, liveVmlinux, profilesDir, wasm } from '../helpers/paths';
-import { expectations, type Expected } from './expectMarkers';
+import { errnoName, traceFindings, type StructOpsEngine } from '../../server/src/engine';
+import { fixturesDir, hasLiveBtf } from '../helpers/paths';
+import { expectations, fixtureEngine, profileOf, type Expected } from './expectMarkers';
 
 const dir = path.join(fixturesDir, 'checks');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
-
-function profileOf(text: string): { kernel: string; libbpf: string } {
-  const m = /\/\/ profile: kernel=(\S+) libbpf=(\S+)/.exec(text);
-  return m ? { kernel: m[1], libbpf: m[2] } : { kernel: '6.18', libbpf: '1.7' };
-}
 
 describe('check fixtures', () => {
   const engines = new Map<string, StructOpsEngine>();
@@ -30,14 +24,7 @@ describe('check fixtures', () => {
     const key = `${kernel}/${libbpf}`;
     const cached = engines.get(key);
     if (cached) return cached;
-    const engine = await StructOpsEngine.create({ wasm, profilesDir, logger: silent });
-    const profile = await engine.configureProfile({
-      btf: [hasLiveBtf ? liveVmlinux : path.join(profilesDir, 'default-vmlinux.btf')],
-      kernelVersion: kernel,
-      libbpfVersion: libbpf,
-      registeredNames: { tcp_congestion_ops: ['reno', 'cubic'] },
-    });
-    if (!('objects' in profile)) throw new Error(profile.message);
+    const engine = await fixtureEngine(kernel, libbpf);
     engines.set(key, engine);
     return engine;
   }

@@ -7,13 +7,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errnoName, StructOpsEngine } from '../../server/src/engine';
-import { fixturesDir, hasLiveBtf, liveVmlinux, profilesDir, wasm } from '../helpers/paths';
-import { expectations } from './expectMarkers';
+import { errnoName } from '../../server/src/engine';
+import { fixturesDir } from '../helpers/paths';
+import { expectations, fixtureEngine, profileOf } from './expectMarkers';
 
 const dir = path.join(fixturesDir, 'checks');
 const workspaces = readdirSync(dir).filter((f) => statSync(path.join(dir, f)).isDirectory()).sort();
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 
 function sources(root: string): string[] {
   return readdirSync(root).flatMap((name) => {
@@ -23,12 +22,10 @@ function sources(root: string): string[] {
   });
 }
 
-function profileOf(files: readonly string[]): { kernel: string; libbpf: string } {
-  for (const f of files) {
-    const m = /\/\/ profile: kernel=(\S+) libbpf=(\S+)/.exec(readFileSync(f, 'utf8'));
-    if (m) return { kernel: m[1], libbpf: m[2] };
-  }
-  return { kernel: '6.18', libbpf: '1.7' };
+/** The `// profile:` line of whichever file has one. */
+function workspaceProfile(files: readonly string[]): { kernel: string; libbpf: string } {
+  const withProfile = files.map((f) => readFileSync(f, 'utf8')).find((text) => text.includes('// profile: '));
+  return profileOf(withProfile ?? '');
 }
 
 describe('workspace check fixtures', () => {
@@ -37,15 +34,8 @@ describe('workspace check fixtures', () => {
   it.each(workspaces)('%s', async (name) => {
     const root = path.join(dir, name);
     const files = sources(root);
-    const { kernel, libbpf } = profileOf(files);
-    const engine = await StructOpsEngine.create({ wasm, profilesDir, logger: silent });
-    const profile = await engine.configureProfile({
-      btf: [hasLiveBtf ? liveVmlinux : path.join(profilesDir, 'default-vmlinux.btf')],
-      kernelVersion: kernel,
-      libbpfVersion: libbpf,
-      registeredNames: { tcp_congestion_ops: ['reno', 'cubic'] },
-    });
-    if (!('objects' in profile)) throw new Error(profile.message);
+    const { kernel, libbpf } = workspaceProfile(files);
+    const engine = await fixtureEngine(kernel, libbpf);
     await engine.indexFolders([root]);
     let markers = 0;
     for (const file of files) {
