@@ -24,7 +24,7 @@ import {
   workspaceIgnoreMatcher,
   workspaceSourceOptions,
   type CParserOptions,
-  type IndexSummary,
+  type IndexPhases,
   type Logger,
   type ProjectConfig,
 } from '../engine';
@@ -260,9 +260,9 @@ export class StructOpsServer {
     // The index workers parse the workspace while this thread reads the kernel's BTF.
     const indexing = this.indexWorkspace();
     await this.reloadProfile();
-    const summary = await indexing;
-    this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${this.folders.join(', ') || 'no workspace folder'} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : ''})`);
-    for (const skipped of summary.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
+    const { structOps: summary, deferred, complete } = await indexing;
+    const where = this.folders.join(', ') || 'no workspace folder';
+    this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${where} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : `; ${deferred} other BPF programs follow`})`);
     // Documents opened while the index ran keep their editor text.
     for (const document of this.documents.all()) {
       if (document.uri.startsWith('file:')) this.engine.updateFile(fileURLToPath(document.uri), document.getText());
@@ -271,19 +271,24 @@ export class StructOpsServer {
     await this.refresh();
     const profile = this.engine.profile;
     void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
+    // The second index phase: BPF programs whose struct_ops maps, if any, come from header macros.
+    const whole = await complete;
+    this.logger.info(`indexed ${whole.indexed} of ${whole.candidates} candidate files in ${where} (${whole.durationMs} ms${whole.cancelled ? ', cancelled' : ''})`);
+    for (const skipped of whole.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
+    await this.refresh();
   }
 
-  private async indexWorkspace(): Promise<IndexSummary> {
+  /** Starts the folder index; its progress stays up, and cancellable, until the second phase completes. */
+  private async indexWorkspace(): Promise<IndexPhases> {
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('struct_ops: indexing', 0, 'scanning', true);
-    try {
-      return await this.engine.indexFolders(this.folders, {
-        onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
-        isCancelled: () => progress?.token.isCancellationRequested ?? false,
-      });
-    } finally {
-      progress?.done();
-    }
+    const done = () => progress?.done();
+    const phases = this.engine.indexFoldersInPhases(this.folders, {
+      onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
+      isCancelled: () => progress?.token.isCancellationRequested ?? false,
+    });
+    phases.then((p) => p.complete).then(done, done);
+    return phases;
   }
 
   /**
