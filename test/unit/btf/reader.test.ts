@@ -73,6 +73,23 @@ describe.each([false, true])('round trip (bigEndian=%s)', (bigEndian) => {
 describe('lookups', () => {
   const spec = parsed(build(sample));
 
+  it('finds struct_ops value types whose name offset points into the middle of a string', () => {
+    const member = (name: string, type: number) => ({ name, type, bitOffset: 0, bitfieldSize: 0 });
+    const bytes = build([
+      { kind: BtfKind.Struct, name: 'bpf_struct_ops_common_value', size: 8, members: [] }, // 1
+      { kind: BtfKind.Struct, name: 'foo_ops', size: 8, members: [] }, // 2
+      { kind: BtfKind.Struct, name: 'placeholder', size: 16, members: [member('common', 1), member('data', 2)] }, // 3
+      { kind: BtfKind.Typedef, name: 'xbpf_struct_ops_foo_ops', type: 2 }, // 4
+    ]);
+    const strStart = 24 + view(bytes).getUint32(16, true);
+    const longName = Buffer.from(bytes).indexOf('xbpf_struct_ops_foo_ops\0', strStart) - strStart;
+    // Struct [3] starts at word 6, after two memberless structs of 3 words each.
+    view(bytes).setUint32(24 + 4 * (3 + 3), longName + 1, true);
+    const s = parsed(bytes);
+    expect(s.nameOf(3)).toBe('bpf_struct_ops_foo_ops');
+    expect(s.structOpsValueTypes()).toEqual([{ valueId: 3, typeId: 2, typeName: 'foo_ops' }]);
+  });
+
   it('tells not-found from ambiguous', () => {
     expect(spec.findAllByNameKind('node', BtfKind.Struct)).toEqual([4, 21]);
     expect(spec.findByNameKind('node', BtfKind.Struct)).toBe(4);
@@ -216,6 +233,15 @@ describe('malformed input', () => {
     expect(err(loop)).toMatchObject({ code: 'loop' });
     const self = build([{ kind: BtfKind.Typedef, name: 'me', type: 1 }]);
     expect(err(self).message).toMatch(/^type \[1\]: loop detected/);
+  });
+
+  it('detects a struct containing itself when only a typedef refers forward, naming the loop a walk from the struct finds', () => {
+    const loop = build([
+      { kind: BtfKind.Typedef, name: 'outer_t', type: 2 }, // 1: the loop's lowest id
+      { kind: BtfKind.Struct, name: 'outer', size: 4, members: [{ name: 'self', type: 1, bitOffset: 0, bitfieldSize: 0 }] }, // 2
+    ]);
+    expect(err(loop)).toMatchObject({ code: 'loop', typeId: 1 });
+    expect(err(loop).message).toMatch(/^type \[1\]: loop detected: TYPEDEF leads back to type \[2\] without a pointer/);
   });
 
   it('a pointer cycle through a struct is fine', () => {
