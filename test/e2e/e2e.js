@@ -456,6 +456,43 @@ check('m', `workspace module: Types view lists ${EXPECT.module.type}; ${EXPECT.m
   return `${EXPECT.module.map}: ${JSON.stringify(desc)}; ${EXPECT.module.type}: ${JSON.stringify((await rowText(row)).desc)}; groups: ${JSON.stringify(groups)}`;
 }, { needs: ['a'] });
 
+/** Pids of this run's language server processes (the installed extension's server/out/server.js). */
+function serverPids() {
+  const ext = path.join(RUN, 'extensions');
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return cmd.some((a) => a.startsWith(ext) && a.endsWith(path.join('server', 'out', 'server.js')));
+    } catch { return false; }
+  }).map(Number);
+}
+
+check('k', 'language server killed mid-session: the client restarts it and the diagnostics come back', async (page) => {
+  const before = serverPids();
+  assert(before.length === 1, `expected one server process of this run, found ${JSON.stringify(before)}`);
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  await openFile(page, EXPECT.broken.file);
+  await gotoLine(page, EXPECT.broken.path, EXPECT.broken.squiggleLine);
+  const squiggle = page.locator(ED + ' .squiggly-error');
+  await squiggle.first().waitFor({ state: 'attached', timeout: 30000 });
+  // SIGKILL: no shutdown, no exit notification, as in a crash or the OOM killer.
+  process.kill(before[0], 'SIGKILL');
+  let after = [];
+  const end = Date.now() + 60000;
+  while (Date.now() < end && !((after = serverPids()).length === 1 && after[0] !== before[0])) await sleep(250);
+  assert(after.length === 1 && after[0] !== before[0], `no new server process (before ${before}, now ${JSON.stringify(after)})`);
+  // The client clears the dead server's diagnostics; squiggles and the Problems row come from the new one.
+  await squiggle.first().waitFor({ state: 'attached', timeout: 60000 });
+  const { text } = await hoverSqiggle(page, [EXPECT.broken.check]);
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Focus Problems');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: EXPECT.broken.message }).filter({ hasText: EXPECT.broken.check });
+  await row.first().waitFor({ timeout: 30000 });
+  await sleep(300);
+  return `server pid ${before[0]} killed, restarted as ${after[0]}; hover ${JSON.stringify(text.slice(0, 120))}`;
+}, { needs: ['c'], timeout: 150000 });
+
 check('h', `applying "Remove member" re-simulates live: ${EXPECT.broken.map} no longer fails with ${EXPECT.broken.check} (explorer, Problems)`, async (page) => {
   // Mutates the workspace copy (unsaved edit): keep this the last check, or add read-only checks before it.
   // Removing the member leaves its program unreferenced, which libbpf rejects too (LIB-20), so only the
