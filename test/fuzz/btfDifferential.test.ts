@@ -142,7 +142,7 @@ describe.skipIf(!!noKernel)('reader vs the kernel BTF verifier (BPF_BTF_LOAD)', 
       else if (k.ok) {
         const code = (reader as BtfError).code;
         readerStrict.set(code, (readerStrict.get(code) ?? 0) + 1);
-        strict.push(`${origin[i]}: reader ${reader.message}`);
+        strict.push(`${origin[i]}: reader ${(reader as BtfError).message}`);
       } else {
         const category = classifyKernelMessage(k.message ?? '', reader instanceof BtfSpec ? idsInRange(blob) : true);
         kernelCategories.set(category, (kernelCategories.get(category) ?? 0) + 1);

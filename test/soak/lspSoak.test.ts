@@ -141,7 +141,7 @@ describe('LSP soak over stdio', () => {
         s.notify('workspace/didChangeConfiguration', { settings: { structOps: settings } });
       }
       // Pace the script by round trips, so the server works through what it was sent.
-      if (op % 50 === 49) await s.request('textDocument/documentSymbol', { textDocument: { uri: rng.pick([...open.keys()]) } }, 60_000);
+      if (op % 100 === 99) await s.request('textDocument/documentSymbol', { textDocument: { uri: rng.pick([...open.keys()]) } }, 60_000);
       if (op === 999) firstMemory = await s.memory();
       expect(s.exited, `server exited at operation ${op}: ${s.errors.join('\n')}`).toBeUndefined();
     }
