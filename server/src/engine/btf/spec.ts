@@ -259,9 +259,8 @@ export class BtfSpec {
   structOpsValueTypes(): StructOpsValueType[] {
     if (this.valueTypes) return this.valueTypes.slice();
     const out: StructOpsValueType[] = [];
-    const prefixed = this.strings.prefixOffsets(VALUE_PREFIX);
     for (const i of this.pairs) {
-      if (!prefixed.has(this.words[this.offsets[i]])) continue;
+      if (!this.strings.startsWith(this.words[this.offsets[i]], VALUE_PREFIX)) continue;
       const vt = this.typeById(this.startId + i);
       if (vt?.kind !== BtfKind.Struct || vt.name === COMMON_VALUE) continue;
       const common = this.typeById(vt.members[0].type);
@@ -431,11 +430,10 @@ const MEMBER_REF_SLOT = new Uint8Array([7, 7, 7, 0, 1, 1, 7, 7, 7, 7, 7, 7, 7, 1
 const RECORD_STRIDE = new Uint8Array([0, 0, 0, 1, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3]);
 const RECORD_FIXED = new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 const RECORD_VLEN_MASK = new Uint32Array([0, 0, 0, 0, 0xffff, 0xffff, 0xffff, 0, 0, 0, 0, 0, 0, 0xffff, 0, 0xffff, 0, 0, 0, 0xffff]);
-/**
- * Kinds that can be on a loop: pointer/modifier/typedef/array chains, and structs, unions and
- * arrays containing themselves by value.
- */
-const LOOP_KIND = new Uint8Array([0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+/** Kinds that continue a pointer/modifier/typedef/array chain, where loops are possible. */
+const CHAIN_KIND = new Uint8Array([0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+/** Word (from struct btf_type) of the next type in a chain: size_type, or ARRAY's element type. */
+const CHAIN_NEXT_WORD = new Uint8Array([2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 /** BTF_INFO_ENC(BTF_KIND_STRUCT, 0, 2) under the kind|vlen mask 0x1f00ffff. */
 const STRUCT_VLEN2 = (4 << 24) | 2;
 const KIND_MAX = 19;
@@ -456,21 +454,20 @@ function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: 
   if (lastId > BTF_MAX_TYPE) {
     return new BtfError('bad-type-id', `${n} types starting at id ${startId} exceed BTF_MAX_TYPE (${BTF_MAX_TYPE})`, { offset: start });
   }
-  // A view, not a copy: in a fresh process the copy's new pages cost more than the unused tail.
+  // A view, not a copy: in a fresh process every new page of a copy costs a page fault.
   const offsets = scratch.subarray(0, n);
   if (scan[2] > lastId || scan[3] >= strEnd) {
     const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
     if (err) return err;
   }
-  return checkChainLoops(words, start, offsets, startId, forward) ?? checkContainmentLoops(words, start, offsets, startId, forward) ?? offsets;
+  return checkChainLoops(words, start, offsets, startId, forward) ?? checkContainmentLoops(words, start, offsets, startId) ?? offsets;
 }
 
 /**
  * The hot loop of indexTypes, kept small and free of message building so the JIT compiles it
  * early. Returns the type count, or -1 with scan[0] = bad record's word and scan[1] = its
- * index; on success scan[2] = highest referenced id, scan[3] = highest name offset. `forward`
- * collects the types that can be on a loop and refer to their own or a higher id; `pairs` the
- * structs with two members, the only candidates for struct_ops value types.
+ * index; on success scan[2] = highest referenced id, scan[3] = highest name offset. `pairs`
+ * collects structs with two members, the only candidates for struct_ops value types.
  */
 function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets: Uint32Array, forward: number[], pairs: number[], scan: Float64Array): number {
   const end = words.length;
@@ -493,8 +490,7 @@ function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets:
     // Table-driven rather than a switch over kinds: every access site gets type feedback within
     // the first few types, so on-stack replacement does not bail out on a rare kind (an ARRAY
     // is one record of stride 1 and two type ids; members are vlen records of stride 2 or 3).
-    // `top`: the highest type id this record refers to.
-    let top = REF_IN_SIZE_TYPE[kind] === 1 ? words[w + 2] : 0;
+    if (REF_IN_SIZE_TYPE[kind] === 1 && words[w + 2] > maxRef) maxRef = words[w + 2];
     const stride = RECORD_STRIDE[kind];
     if (stride !== 0) {
       const named = MEMBER_NAMED[kind] === 1;
@@ -502,11 +498,10 @@ function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets:
       const recEnd = p + stride * (RECORD_FIXED[kind] + (info & RECORD_VLEN_MASK[kind]));
       for (let q = p; q < recEnd; q += stride) {
         if (named && words[q] > maxName) maxName = words[q];
-        if (refSlot !== NO_SLOT && words[q + refSlot] > top) top = words[q + refSlot];
+        if (refSlot !== NO_SLOT && words[q + refSlot] > maxRef) maxRef = words[q + refSlot];
       }
     }
-    if (top > maxRef) maxRef = top;
-    if (LOOP_KIND[kind] === 1 && top >= startId + n) forward.push(n);
+    if (CHAIN_KIND[kind] === 1 && words[w + CHAIN_NEXT_WORD[kind]] >= startId + n) forward.push(n);
     if ((info & 0x1f00ffff) === STRUCT_VLEN2) pairs.push(n);
     offsets[n++] = w;
     w = next;
@@ -587,18 +582,13 @@ function findFirstBadReference(words: Uint32Array, start: number, offsets: Uint3
 
 /**
  * Rejects pointer/modifier/typedef/array-element chains that come back to themselves (kernel
- * "Loop detected"). A cycle needs a chain edge to an equal or higher id, so walks start only
- * at those (`forward` also holds types whose other references point forward).
+ * "Loop detected"). A cycle needs an edge to an equal or higher id, so walks start only there.
  */
 function checkChainLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number, forward: readonly number[]): BtfError | undefined {
   if (forward.length === 0) return undefined;
   const state = new Uint8Array(offsets.length); // 0 new, 1 on the current path, 2 ends properly
   const path: number[] = [];
   for (const i of forward) {
-    const first = offsets[i];
-    const firstKind = (words[first + 1] >>> 24) & 0x1f;
-    if (firstKind === BtfKind.Struct || firstKind === BtfKind.Union) continue;
-    if ((firstKind === BtfKind.Array ? words[first + 3] : words[first + 2]) < startId + i) continue;
     let cur = i;
     while (state[cur] === 0) {
       const w = offsets[cur];
@@ -626,38 +616,17 @@ function checkChainLoops(words: Uint32Array, start: number, offsets: Uint32Array
 /**
  * Rejects structs, unions and arrays that contain themselves by value, through members, array
  * element and index types, modifiers and typedefs (kernel btf_resolve in RESOLVE_STRUCT_OR_ARRAY
- * mode, where a pointer ends the walk: "Loop detected"). Other cycles are checkChainLoops' job.
- * A cycle's lowest id refers to an equal or higher one, so walks from `forward` decide whether
- * there is a loop; only then does a walk from every struct, union and array name the same loop
- * as it always has.
+ * mode, where a pointer ends the walk: "Loop detected"). Other cycles are checkChainLoops' job,
+ * so one depth-first walk from each struct, union and array visits every member once.
  */
-function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number, forward: readonly number[]): BtfError | undefined {
-  if (forward.length === 0 || !findContainmentLoop(words, offsets, startId, forward)) return undefined;
-  const loop = findContainmentLoop(words, offsets, startId, undefined);
-  if (!loop) return undefined;
-  const w = offsets[loop.index];
-  const id = startId + loop.index;
-  return new BtfError('loop', `type [${id}]: loop detected: ${kindName((words[w + 1] >>> 24) & 0x1f)} leads back to type [${loop.target}] without a pointer${atOffset(start + 4 * w)}`, { offset: start + 4 * w, typeId: id });
-}
-
-/**
- * Depth-first walks along by-value references from each root (`roots` in order, or every
- * struct, union and array by id when undefined), each type walked once. Returns the index of
- * the type whose reference closes a loop and the id it refers to; undefined when there is none.
- */
-function findContainmentLoop(words: Uint32Array, offsets: Uint32Array, startId: number, roots: readonly number[] | undefined): { index: number; target: number } | undefined {
+function checkContainmentLoops(words: Uint32Array, start: number, offsets: Uint32Array, startId: number): BtfError | undefined {
   const n = offsets.length;
   const state = new Uint8Array(n); // 0 new, 1 on the current path, 2 done
   const nodes = new Int32Array(n);
   const nextEdge = new Int32Array(n);
-  const rootCount = roots ? roots.length : n;
-  for (let r = 0; r < rootCount; r++) {
-    const s = roots ? roots[r] : r;
-    if (state[s] !== 0) continue;
-    if (!roots) {
-      const sKind = (words[offsets[s] + 1] >>> 24) & 0x1f;
-      if (sKind !== BtfKind.Struct && sKind !== BtfKind.Union && sKind !== BtfKind.Array) continue;
-    }
+  for (let s = 0; s < n; s++) {
+    const sKind = (words[offsets[s] + 1] >>> 24) & 0x1f;
+    if (state[s] !== 0 || (sKind !== BtfKind.Struct && sKind !== BtfKind.Union && sKind !== BtfKind.Array)) continue;
     state[s] = 1;
     nodes[0] = s;
     nextEdge[0] = 0;
@@ -685,7 +654,10 @@ function findContainmentLoop(words: Uint32Array, offsets: Uint32Array, startId: 
       }
       const ni = next - startId;
       if (ni < 0 || ni >= n || state[ni] === 2) continue;
-      if (state[ni] === 1) return { index: cur, target: next };
+      if (state[ni] === 1) {
+        const id = startId + cur;
+        return new BtfError('loop', `type [${id}]: loop detected: ${kindName(kind)} leads back to type [${next}] without a pointer${atOffset(start + 4 * w)}`, { offset: start + 4 * w, typeId: id });
+      }
       state[ni] = 1;
       nodes[sp] = ni;
       nextEdge[sp] = 0;

@@ -2,14 +2,11 @@
 // (libbpf btf__str_by_offset, btf_parse_str_sec). Strings are decoded on demand from the
 // caller's bytes; nothing is copied at load.
 
-import { Buffer } from 'node:buffer';
 import { BtfError, atOffset } from './errors';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export class StringTable {
-  private readonly prefixCache = new WeakMap<Uint8Array, Set<number>>();
-
   /** @param start absolute offset of the own string section in `bytes` */
   constructor(
     private readonly bytes: Uint8Array,
@@ -66,20 +63,15 @@ export class StringTable {
     return b[from + needle.length] === 0;
   }
 
-  /**
-   * Every offset, in this table or its base, whose string starts with UTF-8 `prefix` (which
-   * must not contain NUL). Found with Buffer#indexOf over the section, which runs natively even
-   * in a fresh process; a name offset may point into the middle of a string, so every
-   * occurrence counts, not only those after a NUL. Cached per prefix object.
-   */
-  prefixOffsets(prefix: Uint8Array): ReadonlySet<number> {
-    let found = this.prefixCache.get(prefix);
-    if (found) return found;
-    found = new Set(this.base?.prefixOffsets(prefix));
-    const section = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start, this.length);
-    for (let i = section.indexOf(prefix); i !== -1; i = section.indexOf(prefix, i + 1)) found.add(this.startOff + i);
-    this.prefixCache.set(prefix, found);
-    return found;
+  /** True when the string at `off` starts with UTF-8 `prefix`. */
+  startsWith(off: number, prefix: Uint8Array): boolean {
+    if (off < this.startOff) return this.base ? this.base.startsWith(off, prefix) : false;
+    const rel = off - this.startOff;
+    const from = this.start + rel;
+    if (rel >= this.length || from + prefix.length >= this.start + this.length) return false;
+    const b = this.bytes;
+    for (let i = 0; i < prefix.length; i++) if (b[from + i] !== prefix[i]) return false;
+    return true;
   }
 
   /** FNV-1a of the string bytes at `off` (same function as hashBytes), for the name index. */
