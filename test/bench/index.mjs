@@ -91,7 +91,7 @@ const ratio = result.structOpsMs / rgMs;
 const row = (name, value, target, ok) => console.log(`${name.padEnd(34)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
 console.log(`tree: ${tree} (${result.candidates} candidates, ${result.indexed} indexed, ${result.skipped} skipped; ${result.maps} maps, ${result.programs} programs, ${result.legacyTypes} legacy types; facts ${result.factsHash})`);
 console.log(`workers: ${workers}; rg -l: ${rgMs.toFixed(0)} ms (runs ${rg1.toFixed(0)} / ${rg2.toFixed(0)}); index process wall ${idx.ms.toFixed(0)} ms`);
-console.log(`phase 1 (struct_ops files, ${result.structOpsIndexed} indexed; the editor's diagnostics and ready): ${result.deferred} BPF files deferred to phase 2`);
+console.log(`phase 1 (struct_ops files, their includes and Kbuild files: ${result.structOpsIndexed} indexed; the editor's diagnostics and ready follow it); phase 2: ${result.deferred} other BPF programs and Kbuild files`);
 row('phase 1 / rg -l', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
 row('phase 1 wall', `${result.structOpsMs.toFixed(0)} ms`, '', true);
 row('phase 1 + 2 (whole index) / rg -l', `${(result.fullMs / rgMs).toFixed(2)}x`, '(none)', true);

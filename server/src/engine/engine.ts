@@ -74,18 +74,23 @@ export class StructOpsEngine {
 
   /**
    * Indexes folders; returns once the struct_ops files' facts are in (WorkspaceIndex
-   * indexFoldersInPhases), with `complete` for the other BPF programs'. The Kbuild files found
+   * indexFoldersInPhases), with `complete` for the rest. The Kbuild files found in each phase
    * are handed to the module model.
    */
   async indexFoldersInPhases(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexPhases> {
     const phases = await this.index.indexFoldersInPhases(roots, run);
-    for (const kbuild of this.index.kbuild()) this.modules.setKbuild(kbuild);
-    this.modules.changed('', undefined, undefined);
+    this.adoptIndexedKbuild();
     const complete = phases.complete.then((summary) => {
-      this.modules.changed('', undefined, undefined);
+      this.adoptIndexedKbuild();
       return summary;
     });
     return { ...phases, complete };
+  }
+
+  /** Hands the index's Kbuild facts to the module model, which rebuilds on next use. */
+  private adoptIndexedKbuild(): void {
+    for (const kbuild of this.index.kbuild()) this.modules.setKbuild(kbuild);
+    this.modules.changed('', undefined, undefined);
   }
 
   /**

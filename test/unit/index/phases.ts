@@ -1,6 +1,6 @@
-// A workspace for the two index phases: a struct_ops program (first phase), and a BPF program
-// whose only section of its own is its license, with a struct_ops map from a header's macro
-// (second phase).
+// A workspace for the two index phases: a struct_ops program and a kernel module's descriptor
+// with its Kbuild file (first phase); a BPF program whose only section of its own is its license,
+// with a struct_ops map from a header's macro, and an unrelated Makefile (second phase).
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,9 @@ export const phaseFiles = {
     '',
   ].join('\n'),
   'macro_cc.bpf.c': ['#include "include/cc_define.h"', 'char _license[] SEC("license") = "GPL";', 'CC_DEFINE(macro_cc);', ''].join('\n'),
+  'module/Kbuild': 'obj-m += my_mod.o\n',
+  'module/my_mod.c': 'struct bpf_struct_ops bpf_my_ops = { .name = "my_ops" };\n',
+  'tools/Makefile': 'obj-y += tool.o\n',
 };
 
 /** Writes the phase workspace into a new temporary directory; returns the directory. */

@@ -53,15 +53,16 @@ export interface IndexSummary {
 }
 
 /**
- * A folder index in two phases. The first parses Kbuild files, the C files with struct_ops code or
- * sections of their own, and what they include: every file a struct_ops finding can come from
- * unless a header's macro writes the section. The second parses the other BPF programs (in a
- * kernel tree, most of the parsing): only through such a macro can they define struct_ops.
+ * A folder index in two phases. The first parses the C files with struct_ops code or sections of
+ * their own, what they include, and the Kbuild files of their directories and above (their
+ * modules): every file a struct_ops finding can come from, unless a header's macro writes the
+ * section. The second parses the other BPF programs (in a kernel tree, most of the parsing): only
+ * through such a macro can they define struct_ops; and the other Kbuild files.
  */
 export interface IndexPhases {
   /** The first phase; its facts are stored. */
   readonly structOps: IndexSummary;
-  /** Candidates left to the second phase. */
+  /** Candidates left to the second phase (C and Kbuild files). */
   readonly deferred: number;
   /**
    * Resolves once the second phase's facts are stored too, with the summary of the whole index
@@ -143,13 +144,26 @@ export class WorkspaceIndex {
       const known = new Set(first.results.filter(hasFacts).map((r) => r.file));
       const dependencies = first.cancelled ? [] : this.wantedDependencies(first.results, known, absRoots);
       const dependencySet = new Set(dependencies);
-      const deferred = first.deferred.filter((f) => !dependencySet.has(f));
-      run.onProgress?.({ phase: 'dependencies', done: 0, total: dependencies.length });
-      const parsingDependencies = this.parseFiles(dependencies, 'off', pool);
+      // Module identity for the first phase's sources: the Kbuild files of their directories and above.
+      const sourceDirs = new Set<string>();
+      for (const file of [...known, ...dependencies]) {
+        for (let dir = path.dirname(file); !sourceDirs.has(dir) && absRoots.some((root) => isUnder(dir, root)); dir = path.dirname(dir)) sourceDirs.add(dir);
+      }
+      const nearKbuild = first.kbuild.filter((file) => sourceDirs.has(path.dirname(file)));
+      const firstList: ListEntry[] = [
+        ...dependencies.map((file) => ({ file, kind: 'c' as const, prefilter: 'off' as const })),
+        ...nearKbuild.map((file) => ({ file, kind: 'kbuild' as const, prefilter: 'relevant' as const })),
+      ];
+      const deferred: ListEntry[] = [
+        ...first.deferred.filter((f) => !dependencySet.has(f)).map((file) => ({ file, kind: 'c' as const, prefilter: 'relevant' as const })),
+        ...first.kbuild.filter((file) => !sourceDirs.has(path.dirname(file))).map((file) => ({ file, kind: 'kbuild' as const, prefilter: 'relevant' as const })),
+      ];
+      run.onProgress?.({ phase: 'dependencies', done: 0, total: firstList.length });
+      const parsingDependencies = this.parseFiles(firstList, pool);
       // With workers, the second phase is queued behind the dependencies at once: it parses while
       // this thread stores the first phase and its caller publishes.
-      const parsingDeferred =
-        pool && !first.cancelled ? this.parseFiles(deferred, 'relevant', pool, { isCancelled, onChunk: (done) => run.onProgress?.({ phase: 'deferred', done, total: deferred.length }) }) : undefined;
+      const onDeferred = (done: number) => run.onProgress?.({ phase: 'deferred', done, total: deferred.length });
+      const parsingDeferred = pool && !first.cancelled ? this.parseFiles(deferred, pool, { isCancelled, onChunk: onDeferred }) : undefined;
       const firstDependencies = await parsingDependencies;
       const firstResults = [...first.results, ...firstDependencies.results];
       const skipped: { file: string; reason: string }[] = [];
@@ -163,17 +177,15 @@ export class WorkspaceIndex {
         cancelled: first.cancelled,
         durationMs: performance.now() - started,
       };
-      if (first.cancelled) return { structOps, deferred: first.deferred.length, complete: Promise.resolve(structOps) };
+      if (first.cancelled) return { structOps, deferred: first.deferred.length + first.kbuild.length, complete: Promise.resolve(structOps) };
       const second = async (): Promise<IndexSummary> => {
         try {
-          const parsed =
-            parsingDeferred ??
-            this.parseFiles(deferred, 'relevant', undefined, { isCancelled, onChunk: (done) => run.onProgress?.({ phase: 'deferred', done, total: deferred.length }) });
+          const parsed = parsingDeferred ?? this.parseFiles(deferred, undefined, { isCancelled, onChunk: onDeferred });
           const { results, filtered, cancelled } = await parsed;
           for (const r of firstResults) if (hasFacts(r)) known.add(r.file);
           for (const r of results) if (hasFacts(r)) known.add(r.file);
           const wanted = cancelled ? [] : this.wantedDependencies(results, known, absRoots);
-          const all = [...results, ...(await this.parseFiles(wanted, 'off', pool)).results];
+          const all = [...results, ...(await this.parseFiles(wanted.map((file) => ({ file, kind: 'c' as const, prefilter: 'off' as const })), pool)).results];
           if (superseded()) return { ...structOps, cancelled: true, durationMs: performance.now() - started };
           if (!cancelled) {
             for (const r of all) if (hasFacts(r)) known.add(r.file);
@@ -204,17 +216,20 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The first phase's reads, streamed from the walk: facts of Kbuild files and of C files with
-   * struct_ops evidence; the other relevant C files are returned as `deferred`, unparsed.
+   * The first phase's reads, streamed from the walk: facts of the C files with struct_ops
+   * evidence; the other relevant C files are returned as `deferred`, unparsed, and the Kbuild
+   * files as `kbuild`, unread.
    */
   private async parseStructOpsCandidates(
     roots: readonly string[],
     pool: WorkerPool | undefined,
     run: IndexRunOptions,
-  ): Promise<{ candidates: number; results: FileResult[]; deferred: string[]; filtered: number; cancelled: boolean }> {
+  ): Promise<{ candidates: number; results: FileResult[]; deferred: string[]; kbuild: string[]; filtered: number; cancelled: boolean }> {
     const chunkSize = this.options.chunkSize ?? 256;
     const pending: Promise<ChunkOutcome>[] = [];
-    let chunk: { file: string; kind: CandidateKind; prefilter: Prefilter }[] = [];
+    const kbuild: string[] = [];
+    const cFiles: string[] = [];
+    let chunk: ListEntry[] = [];
     const flush = (): void => {
       if (chunk.length === 0 || !pool) return;
       pending.push(pool.run(chunk));
@@ -224,12 +239,14 @@ export class WorkspaceIndex {
       exclude: this.options.exclude,
       logger: this.logger,
       isCancelled: run.isCancelled,
-      onFile: pool
-        ? (file, kind) => {
-            chunk.push({ file, kind, prefilter: 'structOps' });
-            if (chunk.length >= chunkSize) flush();
-          }
-        : undefined,
+      onFile: (file, kind) => {
+        if (kind === 'kbuild') kbuild.push(file);
+        else if (!pool) cFiles.push(file);
+        else {
+          chunk.push({ file, kind, prefilter: 'structOps' });
+          if (chunk.length >= chunkSize) flush();
+        }
+      },
     });
     flush();
     run.onProgress?.({ phase: 'scan', done: scan.count, total: scan.count });
@@ -239,7 +256,7 @@ export class WorkspaceIndex {
     const deferred: string[] = [];
     let filtered = 0;
     let cancelled = scan.cancelled;
-    const total = scan.count;
+    const total = scan.count - kbuild.length;
     const take = (r: FileResult): void => {
       if (r.kind === 'deferred') deferred.push(r.file);
       else results.push(r);
@@ -258,9 +275,8 @@ export class WorkspaceIndex {
         }
       }
     } else {
-      for (let i = 0; i < scan.files.length && !cancelled; i++) {
-        const { file, kind } = scan.files[i];
-        const r = indexFile(this.ctx, file, kind, { prefilter: 'structOps' });
+      for (let i = 0; i < cFiles.length && !cancelled; i++) {
+        const r = indexFile(this.ctx, cFiles[i], 'c', { prefilter: 'structOps' });
         if (r.kind === 'filtered') filtered++;
         else take(r);
         if (i % 256 === 255) {
@@ -270,7 +286,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    return { candidates: scan.count, results, deferred, filtered, cancelled };
+    return { candidates: scan.count, results, deferred, kbuild, filtered, cancelled };
   }
 
   /** Headers and sources that `results` include, inside the roots and not `known`: indexed for their types. */
@@ -286,12 +302,12 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Parses a list of C files on the pool (in chunks spread over the workers, all queued at once)
-   * or in this thread (yielding between files). Stops early when `isCancelled` says so.
+   * Indexes a list of files on the pool (in chunks spread over the workers, all queued at once)
+   * or in this thread (yielding between files in a background phase). Stops early when
+   * `isCancelled` says so.
    */
   private async parseFiles(
-    files: readonly string[],
-    prefilter: Prefilter,
+    files: readonly ListEntry[],
     pool: WorkerPool | undefined,
     run: { isCancelled?: () => boolean; onChunk?: (done: number) => void } = {},
   ): Promise<{ results: FileResult[]; filtered: number; cancelled: boolean }> {
@@ -300,7 +316,7 @@ export class WorkspaceIndex {
     let done = 0;
     if (pool) {
       const pending: Promise<ChunkOutcome>[] = [];
-      for (let i = 0; i < files.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(files.slice(i, i + LIST_CHUNK_SIZE).map((file) => ({ file, kind: 'c' as const, prefilter }))));
+      for (let i = 0; i < files.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(files.slice(i, i + LIST_CHUNK_SIZE)));
       for (const p of pending) {
         const outcome = await p;
         results.push(...outcome.results);
@@ -311,9 +327,9 @@ export class WorkspaceIndex {
       }
       return { results, filtered, cancelled: false };
     }
-    for (const file of files) {
+    for (const { file, kind, prefilter } of files) {
       if (run.isCancelled?.()) return { results, filtered, cancelled: true };
-      const r = indexFile(this.ctx, file, 'c', { prefilter });
+      const r = indexFile(this.ctx, file, kind, { prefilter });
       if (r.kind === 'filtered') filtered++;
       else results.push(r);
       if (++done % LIST_CHUNK_SIZE === 0) run.onChunk?.(done);
@@ -494,6 +510,13 @@ function failedChunk(files: readonly { file: string }[], reason: string): ChunkO
   return { results: files.map((f) => ({ kind: 'skipped', file: f.file, reason }) as const), filtered: 0 };
 }
 
+/** A file to index and how its read filters. */
+interface ListEntry {
+  readonly file: string;
+  readonly kind: CandidateKind;
+  readonly prefilter: Prefilter;
+}
+
 /** Files per worker message for lists known in full (dependencies, the second phase): small, so the workers share them evenly. */
 const LIST_CHUNK_SIZE = 16;
 
@@ -526,7 +549,7 @@ class WorkerPool {
     }
   }
 
-  run(files: readonly { file: string; kind: CandidateKind; prefilter: Prefilter }[]): Promise<ChunkOutcome> {
+  run(files: readonly ListEntry[]): Promise<ChunkOutcome> {
     const live = this.workers.map((w, i) => ({ w, i })).filter((x) => x.w.alive);
     if (live.length === 0) return Promise.resolve(failedChunk(files, 'index worker unavailable'));
     const target = live.reduce((a, b) => (b.w.load < a.w.load ? b : a));
