@@ -111,6 +111,18 @@ describe.each([0, 2])('two index phases with %i workers', (workers) => {
     expect(mapNames(index)).toEqual(['macro_cc.bpf.c:edited_cc']);
   });
 
+  it('stores nothing from a first phase that another folder index overtook', async () => {
+    const dir = writePhaseWorkspace();
+    const index = await create();
+    const overtaken = index.indexFoldersInPhases([dir]);
+    const other = writePhaseWorkspace();
+    const latest = await index.indexFoldersInPhases([other]);
+    expect((await overtaken).structOps.cancelled).toBe(true);
+    await latest.complete;
+    expect(index.maps().every((m) => m.file.startsWith(other))).toBe(true);
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
+  });
+
   it('stops a second phase when another folder index starts', async () => {
     const dir = writePhaseWorkspace();
     const index = await create();

@@ -167,27 +167,29 @@ export class WorkspaceIndex {
       const firstDependencies = await parsingDependencies;
       const firstResults = [...first.results, ...firstDependencies.results];
       const skipped: { file: string; reason: string }[] = [];
-      for (const r of firstResults) this.storeUntouched(r, skipped);
+      // A folder index started meanwhile owns the facts now.
+      const cancelled = first.cancelled || superseded();
+      if (!superseded()) for (const r of firstResults) this.storeUntouched(r, skipped);
       this.moduleBySource = undefined;
       const structOps: IndexSummary = {
         candidates: first.candidates,
         indexed: this.cFacts.size + this.kbuildFacts.size,
         filtered: first.filtered,
-        skipped,
-        cancelled: first.cancelled,
+        skipped: [...skipped],
+        cancelled,
         durationMs: performance.now() - started,
       };
-      if (first.cancelled) return { structOps, deferred: first.deferred.length + first.kbuild.length, complete: Promise.resolve(structOps) };
+      if (cancelled) return { structOps, deferred: first.deferred.length + first.kbuild.length, complete: Promise.resolve(structOps) };
       const second = async (): Promise<IndexSummary> => {
         try {
           const parsed = parsingDeferred ?? this.parseFiles(deferred, undefined, { isCancelled, onChunk: onDeferred });
-          const { results, filtered, cancelled } = await parsed;
+          const { results, filtered, cancelled: stopped } = await parsed;
           for (const r of firstResults) if (hasFacts(r)) known.add(r.file);
           for (const r of results) if (hasFacts(r)) known.add(r.file);
-          const wanted = cancelled ? [] : this.wantedDependencies(results, known, absRoots);
+          const wanted = stopped ? [] : this.wantedDependencies(results, known, absRoots);
           const all = [...results, ...(await this.parseFiles(wanted.map((file) => ({ file, kind: 'c' as const, prefilter: 'off' as const })), pool)).results];
           if (superseded()) return { ...structOps, cancelled: true, durationMs: performance.now() - started };
-          if (!cancelled) {
+          if (!stopped) {
             for (const r of all) if (hasFacts(r)) known.add(r.file);
             for (const file of [...this.cFacts.keys(), ...this.kbuildFacts.keys()]) {
               if (!known.has(file) && absRoots.some((root) => isUnder(file, root)) && !this.overlays.has(file) && !this.touched.has(file)) this.forget(file);
@@ -201,7 +203,7 @@ export class WorkspaceIndex {
             indexed: this.cFacts.size + this.kbuildFacts.size,
             filtered: first.filtered + filtered,
             skipped,
-            cancelled,
+            cancelled: stopped,
             durationMs: performance.now() - started,
           };
         } finally {
