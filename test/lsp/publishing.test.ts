@@ -75,3 +75,20 @@ describe('documents opened before the first index completes', () => {
     for (const diagnostics of published) expect(diagnostics).toEqual(published[published.length - 1]);
   });
 });
+
+describe('a document opened with unsaved changes before the first index completes', () => {
+  const misspelled = path.join(fixturesDir, 'lsp', 'misspelled');
+  const file = path.join(misspelled, 'cc.bpf.c');
+  const uri = pathToFileURL(file).toString();
+  let session: LspSession;
+  beforeAll(async () => {
+    session = await startLspSession(misspelled, settings, { openEarly: [{ uri, text: readFileSync(file, 'utf8').replace(/cong_avoid/g, 'cong_avoi') }] });
+  });
+  afterAll(() => session.dispose());
+
+  it('is checked with the editor text, not the index copy from disk', async () => {
+    await session.diagnostics(uri);
+    const first = session.notifications.find((n) => n.uri === uri);
+    expect(first?.diagnostics?.map((d) => d.code)).toContain('LIB-12');
+  });
+});

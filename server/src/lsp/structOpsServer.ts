@@ -2,7 +2,7 @@
 // reloads the kernel profile when settings or the configured BTF files change, and publishes
 // diagnostics and explorer data.
 
-import { unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
@@ -48,14 +48,33 @@ interface InitializationOptions {
   readonly docsUri?: string;
 }
 
-/** The LSP log; debug lines only while `verbose()` (the `structOps.trace.server` setting) says so. */
+/**
+ * The LSP log; debug lines only while `verbose()` (the `structOps.trace.server` setting) says so.
+ * Background work (the index's second phase, a delayed refresh) may finish after the client has
+ * gone: a line it logs then has nowhere to go, and must not become an unhandled error.
+ */
 export function connectionLogger(connection: Connection, verbose: () => boolean): Logger {
-  return {
-    error: (m) => connection.console.error(m),
-    warn: (m) => connection.console.warn(m),
-    info: (m) => connection.console.info(m),
-    debug: (m) => (verbose() ? connection.console.log(m) : undefined),
+  const send = (write: (m: string) => void) => (m: string) => {
+    try {
+      write(m);
+    } catch {
+      // The connection is closed or disposed.
+    }
   };
+  return {
+    error: send((m) => connection.console.error(m)),
+    warn: send((m) => connection.console.warn(m)),
+    info: send((m) => connection.console.info(m)),
+    debug: send((m) => (verbose() ? connection.console.log(m) : undefined)),
+  };
+}
+
+function readTextIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long typing must pause before the explorer and code lenses are asked to refresh. */
@@ -141,7 +160,8 @@ export class StructOpsServer {
     registerLanguageFeatures(connection, { engine: this.engine, documents: this.documents, settings: () => this.settings, logger: this.logger });
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
-        if (!event.document.uri.startsWith('file:')) return;
+        // Before the first index completes, firstIndex() takes every open document's text.
+        if (!event.document.uri.startsWith('file:') || !this.indexed) return;
         const file = fileURLToPath(event.document.uri);
         const { dependents } = this.engine.updateFile(file, event.document.getText());
         this.refreshDependents(dependents);
@@ -263,19 +283,40 @@ export class StructOpsServer {
     const { structOps: summary, deferred, complete } = await indexing;
     const where = this.folders.join(', ') || 'no workspace folder';
     this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${where} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : `; ${deferred} other BPF programs follow`})`);
-    // Documents opened while the index ran keep their editor text.
+    // Documents opened while the index ran keep their editor text. Where that is the text the index
+    // read from disk, its facts stand, and this thread parses the document only after publishing:
+    // the first parse in a thread is several times slower than the next (tree-sitter and JIT warm-up).
+    const unchanged: TextDocument[] = [];
     for (const document of this.documents.all()) {
-      if (document.uri.startsWith('file:')) this.engine.updateFile(fileURLToPath(document.uri), document.getText());
+      if (!document.uri.startsWith('file:')) continue;
+      const file = fileURLToPath(document.uri);
+      if (this.engine.facts(file) && readTextIfExists(file) === document.getText()) unchanged.push(document);
+      else this.engine.updateFile(file, document.getText());
     }
     this.indexed = true;
     await this.refresh();
     const profile = this.engine.profile;
     void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
+    this.warmUp(unchanged);
     // The second index phase: BPF programs whose struct_ops maps, if any, come from header macros.
     const whole = await complete;
     this.logger.info(`indexed ${whole.indexed} of ${whole.candidates} candidate files in ${where} (${whole.durationMs} ms${whole.cancelled ? ', cancelled' : ''})`);
     for (const skipped of whole.skipped) this.logger.info(`skipping ${skipped.file}: ${skipped.reason}`);
     await this.refresh();
+  }
+
+  /**
+   * Parses open documents whose facts came from the index, one per turn of the event loop, so the
+   * first keystroke in them finds this thread's parse tree and memo ready. Facts do not change.
+   */
+  private warmUp(documents: readonly TextDocument[]): void {
+    const [document, ...rest] = documents;
+    if (!document) return;
+    setImmediate(() => {
+      const open = this.documents.get(document.uri);
+      if (open && open.version === document.version) this.engine.updateFile(fileURLToPath(open.uri), open.getText());
+      this.warmUp(rest);
+    });
   }
 
   /** Starts the folder index; its progress stays up, and cancellable, until the second phase completes. */
