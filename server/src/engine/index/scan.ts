@@ -1,6 +1,7 @@
 // Discovery for the workspace index: walks folders honouring .gitignore (a simple, documented
 // subset) and exclude globs, picks C sources/headers and Kbuild files, and reads candidates with a
-// cheap literal prefilter before anything is parsed. Every skipped file has a logged reason.
+// cheap literal prefilter before anything is parsed, telling struct_ops files from other BPF
+// programs (the index's two phases). Every skipped file has a logged reason.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

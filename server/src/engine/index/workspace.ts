@@ -1,6 +1,7 @@
 // The workspace index: files -> facts (never trees), built by a scan and kept current with
 // updateFile/removeFile, with the queries the simulator and LSP features ask (maps, programs,
-// types, descriptors, registrations, module identity). Parsing runs in worker threads or in-thread.
+// types, descriptors, registrations, module identity). Parsing runs in worker threads or in-thread,
+// in two phases: struct_ops files first, then the other BPF programs (IndexPhases).
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
