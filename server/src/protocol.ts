@@ -45,7 +45,7 @@ export const explorerRequest = new RequestType0<ExplorerData, void>('structOps/e
 /** Server → client: facts or profile changed; the explorer should refresh. */
 export const explorerChangedNotification = new NotificationType0('structOps/explorerChanged');
 
-/** Server → client: the first index of the workspace is done and diagnostics are published. */
+/** Server → client: the first index phase (the struct_ops files) is done and diagnostics are published. */
 export const readyNotification = new NotificationType<{ readonly files: number; readonly profile: string }>('structOps/ready');
 
 // --- Client commands (issue #7): handlers in server/src/lsp/clientRequests.ts --------------------
