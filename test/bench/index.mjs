@@ -94,7 +94,7 @@ console.log(`workers: ${workers}; rg -l: ${rgMs.toFixed(0)} ms (runs ${rg1.toFix
 console.log(`phase 1 (struct_ops files, their includes and Kbuild files: ${result.structOpsIndexed} indexed; the editor's diagnostics and ready follow it); phase 2: ${result.deferred} other BPF programs and Kbuild files`);
 row('phase 1 / rg -l', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
 row('phase 1 wall', `${result.structOpsMs.toFixed(0)} ms`, '', true);
-row('phase 1 + 2 (whole index) / rg -l', `${(result.fullMs / rgMs).toFixed(2)}x`, '(none)', true);
+row('phase 1 + 2 (whole index) / rg -l', `${(result.fullMs / rgMs).toFixed(2)}x`, '<= 1.5x (the issue\'s full index)', result.fullMs / rgMs <= 1.5);
 row('phase 1 + 2 wall (CLI waits)', `${result.fullMs.toFixed(0)} ms`, '', true);
 if (Number.isFinite(rgCpuMs)) {
   console.log(`CPU time (all threads, start-up included) vs rg ${rgCpuMs.toFixed(0)} ms: phase 1 ${result.structOpsCpuMs.toFixed(0)} ms = ${(result.structOpsCpuMs / rgCpuMs).toFixed(2)}x; whole index ${result.fullCpuMs.toFixed(0)} ms = ${(result.fullCpuMs / rgCpuMs).toFixed(2)}x; whole run ${result.cpuMs.toFixed(0)} ms`);
