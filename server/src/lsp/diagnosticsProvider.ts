@@ -2,13 +2,17 @@
 // that no longer have any, so stale squiggles never stay behind.
 
 import { pathToFileURL } from 'node:url';
-import type { Connection } from 'vscode-languageserver';
+import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { traceFindings, type Finding, type StructOpsEngine } from '../engine';
 import { toDiagnostic } from './convert';
 
 export class DiagnosticsPublisher {
-  /** What was last sent per file, so a keystroke in one file does not resend every other file's list. */
-  private published = new Map<string, string>();
+  /**
+   * What was last sent per file, so a keystroke in one file does not resend every other file's
+   * list: the findings (simulations are cached, so unchanged files keep the same Finding objects
+   * and are not even converted again) and the diagnostics as sent.
+   */
+  private published = new Map<string, PublishedFile>();
 
   constructor(
     private readonly connection: Connection,
@@ -45,12 +49,16 @@ export class DiagnosticsPublisher {
     const byFile = DiagnosticsPublisher.collect(engine);
     const docsBase = this.docsBase();
     const sends: Promise<void>[] = [];
-    const published = new Map<string, string>();
+    const published = new Map<string, PublishedFile>();
     for (const [file, findings] of byFile) {
-      const diagnostics = findings.filter((f) => !this.isIgnored(f)).map((f) => toDiagnostic(f, docsBase));
-      const sent = JSON.stringify(diagnostics);
-      published.set(file, sent);
-      if (changed.has(file) || this.published.get(file) !== sent) sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics }));
+      const kept = findings.filter((f) => !this.isIgnored(f));
+      const last = this.published.get(file);
+      const unchanged = last !== undefined && last.docsBase === docsBase && sameItems(last.findings, kept);
+      const current = unchanged ? last : publishedFile(kept, docsBase);
+      published.set(file, current);
+      if (changed.has(file) || last?.sent !== current.sent) {
+        sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: current.diagnostics }));
+      }
     }
     for (const file of this.published.keys()) {
       if (!byFile.has(file)) sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: [] }));
@@ -61,4 +69,20 @@ export class DiagnosticsPublisher {
     this.published = published;
     await Promise.all(sends);
   }
+}
+
+interface PublishedFile {
+  readonly findings: readonly Finding[];
+  readonly docsBase: string | undefined;
+  readonly diagnostics: Diagnostic[];
+  readonly sent: string;
+}
+
+function publishedFile(findings: readonly Finding[], docsBase: string | undefined): PublishedFile {
+  const diagnostics = findings.map((f) => toDiagnostic(f, docsBase));
+  return { findings, docsBase, diagnostics, sent: JSON.stringify(diagnostics) };
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -79,7 +79,7 @@ function readTextIfExists(file: string): string | undefined {
 
 /** How long typing must pause before the explorer and code lenses are asked to refresh. */
 const VIEW_REFRESH_DELAY_MS = 250;
-/** Least time between two diagnostics publishes; a keystroke after a pause is answered at once. */
+/** Most a burst of changes waits between two diagnostics publishes; a keystroke after a pause is answered at once. */
 const PUBLISH_GAP_MS = 30;
 /** How often configured kernel BTF files are checked for changes. */
 const BTF_POLL_MS = 1000;
@@ -103,6 +103,8 @@ export class StructOpsServer {
   private publishing: Promise<void> | undefined;
   private queued: { done: Promise<void>; edited: Set<string> | undefined } | undefined;
   private lastPublished = 0;
+  /** How long the last publish took (simulating the workspace and sending), in ms. */
+  private lastPublishCost = 0;
   private btfWatched: string[] = [];
 
   private constructor(
@@ -342,9 +344,14 @@ export class StructOpsServer {
     // Changes that arrive while a publish runs (fast typing, a burst of file events) share the
     // next one: each publish simulates the whole workspace, ~25 ms for 1,000 files.
     if (!this.publishing) {
-      // One that ended moments ago means a burst (a script, a paste): let the rest of it catch up.
-      const wait = this.lastPublished + PUBLISH_GAP_MS - performance.now();
-      const run = wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => this.publishNow(edited)) : this.publishNow(edited);
+      // One that ended moments ago means a burst (a script, a paste): let the rest of it catch up,
+      // for as long as the last publish took, so a small workspace answers every change at once.
+      const wait = this.lastPublished + Math.min(this.lastPublishCost, PUBLISH_GAP_MS) - performance.now();
+      const publish = () => {
+        const started = performance.now();
+        return this.publishNow(edited).finally(() => (this.lastPublishCost = performance.now() - started));
+      };
+      const run = wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)).then(publish) : publish();
       this.publishing = run.finally(() => {
         this.publishing = undefined;
         this.lastPublished = performance.now();
