@@ -18,7 +18,8 @@ export interface LspSession {
   diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
-  dispose(): void;
+  /** Shuts the server down as an editor does (shutdown request), then closes the streams. */
+  dispose(): Promise<void>;
 }
 
 /** Documents the editor opens before the server's first index completes (as VS Code restores tabs). */
@@ -90,7 +91,8 @@ export async function startLspSession(workspace: string, settings: unknown, opti
     change(uri, text, version) {
       void client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     },
-    dispose() {
+    async dispose() {
+      await client.sendRequest('shutdown').catch(() => undefined);
       client.dispose();
       serverConnection.dispose();
       toServer.destroy();

@@ -68,7 +68,7 @@ describe('kernel BTF file given in the settings', () => {
       await session.diagnostics(uri, mentionsMissingType);
       await session.client.sendRequest('shutdown');
     } finally {
-      session.dispose();
+      await session.dispose();
     }
     expect(snapshot(workspace)).toEqual(before);
   });

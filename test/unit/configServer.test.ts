@@ -84,7 +84,7 @@ describe('project config in the language server', () => {
     const viaInclude = writeGuarded('a/cc.bpf.c', '#include <features.h>\n');
     session = await startLspSession(workspace, { ...profileSettings, includePaths: ['inc'] });
     expect(codes(await session.diagnostics(uri(viaInclude)))).toEqual(['BUILD-01']);
-    session.dispose();
+    await session.dispose();
 
     workspace = mkdtempSync(path.join(tmpdir(), 'struct-ops-lsp-config-'));
     const viaDefine = writeGuarded('a/cc.bpf.c');

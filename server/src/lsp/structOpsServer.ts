@@ -103,6 +103,7 @@ export class StructOpsServer {
   private publishing: Promise<void> | undefined;
   private queued: { done: Promise<void>; edited: Set<string> | undefined } | undefined;
   private lastPublished = 0;
+  private shutDown = false;
   /** How long the last publish took (simulating the workspace and sending), in ms. */
   private lastPublishCost = 0;
   private btfWatched: string[] = [];
@@ -136,6 +137,7 @@ export class StructOpsServer {
     const { connection } = this;
     connection.onInitialize((params) => this.initialize(params));
     connection.onShutdown(() => {
+      this.shutDown = true;
       clearTimeout(this.viewRefresh);
       this.watchBtf([]);
     });
@@ -340,7 +342,8 @@ export class StructOpsServer {
    */
   private refresh(edited?: ReadonlySet<string>): Promise<void> {
     // Until the first index is complete, facts from other files are missing: findings could be false.
-    if (!this.indexed) return Promise.resolve();
+    // After shutdown, background work (the second index phase) has no client left to tell.
+    if (!this.indexed || this.shutDown) return Promise.resolve();
     // Changes that arrive while a publish runs (fast typing, a burst of file events) share the
     // next one: each publish simulates the whole workspace, ~25 ms for 1,000 files.
     if (!this.publishing) {
