@@ -25,7 +25,7 @@ import type {
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
-import { preprocess, type PreprocessOptions } from './preprocessor';
+import { lineBreaksAsLf, preprocess, type PreprocessOptions } from './preprocessor';
 import { extractProgramBody } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
@@ -149,7 +149,8 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
  * Facts of one file. Never throws for bad input: syntax errors become `problems`, and an internal
  * failure is logged and yields the facts gathered so far.
  */
-export function extractFacts(parser: CParser, file: string, text: string, options: ExtractOptions = {}): FileFacts {
+export function extractFacts(parser: CParser, file: string, source: string, options: ExtractOptions = {}): FileFacts {
+  const text = lineBreaksAsLf(source);
   if (options.preprocess === false) return extractFromText(parser, file, text, identityOrigin(file, text), options);
   const pp = preprocess(file, text, options);
   const facts = extractFromText(parser, file, pp.text, pp.origin, options);

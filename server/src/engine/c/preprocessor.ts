@@ -15,6 +15,14 @@ export interface PreprocessorFs {
   readFile(file: string): string | undefined;
 }
 
+/**
+ * The text with each lone CR (old Mac line ends) made an LF, offsets unchanged: GCC and editors
+ * take a lone CR as a line break, while the preprocessor and line counting look for LF.
+ */
+export function lineBreaksAsLf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** Largest header read; bigger ones are treated as unreadable. */
 export const MAX_INCLUDE_SIZE = 16 * 1024 * 1024;
 
@@ -23,7 +31,7 @@ export const nodeFs: PreprocessorFs = {
     try {
       // Regular files only: `#include "/dev/zero"` never ends and a FIFO blocks until written to.
       const st = fs.statSync(file);
-      return st.isFile() && st.size <= MAX_INCLUDE_SIZE ? fs.readFileSync(file, 'utf8') : undefined;
+      return st.isFile() && st.size <= MAX_INCLUDE_SIZE ? lineBreaksAsLf(fs.readFileSync(file, 'utf8')) : undefined;
     } catch {
       return undefined;
     }
