@@ -3,6 +3,8 @@
 // words the reader trusts. Same seed, same mutations: failures reproduce from the printed seed.
 
 import { TRAILER_WORDS_FIXED, TRAILER_WORDS_PER_VLEN } from '../../server/src/engine/btf/kinds';
+import { BtfError } from '../../server/src/engine/btf/errors';
+import { parseHeader, type BtfHeader } from '../../server/src/engine/btf/header';
 
 /** mulberry32: a small, fast, seedable PRNG (deterministic across machines). */
 export class Rng {
@@ -26,13 +28,7 @@ export class Rng {
 }
 
 /** Where the parts of a (valid) seed are: header fields, sections, each type record's words. */
-export interface SeedLayout {
-  readonly littleEndian: boolean;
-  readonly hdrLen: number;
-  readonly typeStart: number;
-  readonly typeLen: number;
-  readonly strStart: number;
-  readonly strLen: number;
+export interface SeedLayout extends BtfHeader {
   /** Id of the first own type: 1, or the base's last id + 1 for split BTF. */
   readonly firstId: number;
   /** Byte offset of each struct btf_type. */
@@ -47,14 +43,11 @@ const REF_KINDS = new Set([2, 8, 9, 10, 11, 12, 13, 14, 17, 18]);
 
 /** Walks a well-formed raw BTF seed (the reader accepted it) to record its layout. */
 export function layoutOf(bytes: Uint8Array, firstId = 1): SeedLayout {
+  const header = parseHeader(bytes);
+  if (header instanceof BtfError) throw header;
+  const { littleEndian: le, typeStart, typeLen } = header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const le = view.getUint16(0, true) === 0xeb9f;
   const u32 = (at: number) => view.getUint32(at, le);
-  const hdrLen = u32(4);
-  const typeStart = hdrLen + u32(8);
-  const typeLen = u32(12);
-  const strStart = hdrLen + u32(16);
-  const strLen = u32(20);
   const records: number[] = [];
   const typeIdWords: number[] = [];
   const nameWords: number[] = [];
@@ -76,7 +69,7 @@ export function layoutOf(bytes: Uint8Array, firstId = 1): SeedLayout {
     }
     at = p + 4 * (TRAILER_WORDS_FIXED[kind] + stride * vlen);
   }
-  return { littleEndian: le, firstId, hdrLen, typeStart, typeLen, strStart, strLen, records, typeIdWords, nameWords };
+  return { ...header, firstId, records, typeIdWords, nameWords };
 }
 
 export const MUTATION_OPS = ['truncate', 'flip', 'header', 'info', 'typeId', 'nameOff', 'sizeWord', 'spliceRecord', 'spliceSection', 'randomWord'] as const;

@@ -45,7 +45,10 @@ export class StructOpsEngine {
   /** Traces by facts identity: a file's facts are replaced on every change, so an entry never goes stale. */
   private readonly traces = new WeakMap<FileFacts, { profile: KernelProfile; registered: RegisteredNameTable; trace: ObjectTrace }>();
   /** Kernel modules in the workspace: Kbuild facts, module BTF and registrations (sim/register.ts). */
-  readonly modules = new WorkspaceModuleState((file) => this.index.facts(file) ?? this.index.refreshFile(file).facts);
+  readonly modules = new WorkspaceModuleState(
+    (file) => this.index.facts(file) ?? this.index.refreshFile(file).facts,
+    () => this.index.kbuild(),
+  );
 
   private constructor(
     private readonly index: WorkspaceIndex,
@@ -74,23 +77,17 @@ export class StructOpsEngine {
 
   /**
    * Indexes folders; returns once the struct_ops files' facts are in (WorkspaceIndex
-   * indexFoldersInPhases), with `complete` for the rest. The Kbuild files found in each phase
-   * are handed to the module model.
+   * indexFoldersInPhases), with `complete` for the rest. The module model rebuilds after each
+   * phase: each brings sources and Kbuild files.
    */
   async indexFoldersInPhases(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexPhases> {
     const phases = await this.index.indexFoldersInPhases(roots, run);
-    this.adoptIndexedKbuild();
+    this.modules.changed('', undefined, undefined);
     const complete = phases.complete.then((summary) => {
-      this.adoptIndexedKbuild();
+      this.modules.changed('', undefined, undefined);
       return summary;
     });
     return { ...phases, complete };
-  }
-
-  /** Hands the index's Kbuild facts to the module model, which rebuilds on next use. */
-  private adoptIndexedKbuild(): void {
-    for (const kbuild of this.index.kbuild()) this.modules.setKbuild(kbuild);
-    this.modules.changed('', undefined, undefined);
   }
 
   /**
@@ -135,7 +132,6 @@ export class StructOpsEngine {
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);
     const result = this.index.updateFile(file, text);
-    this.modules.updateKbuild(file, text);
     this.modules.changed(file, previous, result.facts);
     return result;
   }

@@ -212,10 +212,22 @@ export class StructOpsServer {
    * paths and defines (re-indexing when those changed).
    */
   private async reloadProfile(): Promise<void> {
+    const { configs, sourcesChanged } = await this.readSettings();
+    await this.loadProfile(configs);
+    if (sourcesChanged && this.indexed) await this.reindex();
+    await this.refresh();
+  }
+
+  /** The settings and project configs; hands their include paths and defines to the engine. */
+  private async readSettings(): Promise<{ configs: readonly ProjectConfig[]; sourcesChanged: boolean }> {
     this.settings = await this.loadSettings();
     this.setVerbose(this.settings.trace.server === 'verbose');
     const configs = this.loadProjectConfigs();
-    const { kernel, libbpf } = this.settings;
+    return { configs, sourcesChanged: this.applySourceOptions(configs) };
+  }
+
+  private async loadProfile(configs: readonly ProjectConfig[]): Promise<void> {
+    const { kernel, libbpf } = this.settings ?? parseSettings(undefined);
     const fromConfig = kernel.btf.length > 0 || kernel.version || libbpf.version ? undefined : workspaceDefaultProfile(configs);
     const profileSettings = fromConfig?.settings ?? { btf: kernel.btf, kernelVersion: kernel.version || undefined, libbpfVersion: libbpf.version || undefined };
     this.watchBtf(profileSettings.btf ?? []);
@@ -223,8 +235,6 @@ export class StructOpsServer {
     const origin = fromConfig ? ` (profile '${fromConfig.name}' of ${fromConfig.file})` : '';
     if ('objects' in result) this.logger.info(`kernel profile${origin}: ${result.description} (${describeProfile(result)})`);
     else void this.connection.window.showErrorMessage(`struct_ops: kernel profile${origin} not loaded: ${result.message}`);
-    if (this.applySourceOptions(configs) && this.indexed) await this.reindex();
-    await this.refresh();
   }
 
   /**
@@ -279,11 +289,10 @@ export class StructOpsServer {
   }
 
   private async firstIndex(): Promise<void> {
-    this.settings = await this.loadSettings();
-    this.applySourceOptions(this.loadProjectConfigs());
+    const { configs } = await this.readSettings();
     // The index workers parse the workspace while this thread reads the kernel's BTF.
     const indexing = this.indexWorkspace();
-    await this.reloadProfile();
+    await this.loadProfile(configs);
     const { structOps: summary, deferred, complete } = await indexing;
     const where = this.folders.join(', ') || 'no workspace folder';
     this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${where} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : `; ${deferred} other BPF programs follow`})`);

@@ -9,7 +9,7 @@ import type { CFunction, CMember, CTypeDefinition, FileFacts, MemberInit, OpsDes
 import { Errno } from '../common/errno';
 import type { Location } from '../common/location';
 import type { KernelProfile } from '../kernel/profile';
-import { isKbuildFile, parseKbuild, type KbuildFacts } from '../c/kbuild';
+import type { KbuildFacts } from '../c/kbuild';
 import {
   COMMON_VALUE, VALUE_PREFIX, collectWorkspaceModules, extendProfileWithModules, kbuildNear, isWorkspaceObject, kernelHasModuleStructOps,
   type ExtendedProfile, type Located, type ModuleAssumptions, type WorkspaceBtfObject, type WorkspaceModule,
@@ -816,35 +816,28 @@ export class ModuleRegistry {
 const kernelSide = (f: FileFacts | undefined) => !!f && (f.descriptors.length > 0 || f.registrations.length > 0 || f.structVariables.length > 0 || f.module !== undefined);
 
 /**
- * What the engine keeps for workspace modules: Kbuild facts, assumptions, and the registry for
- * the active profile, rebuilt when a kernel-side source, a header or a build file changes.
+ * What the engine keeps for workspace modules: assumptions, and the registry for the active
+ * profile, rebuilt when a kernel-side source, a header or a build file changes.
  */
 export class WorkspaceModuleState {
-  private readonly kbuild = new Map<string, KbuildFacts>();
   private registry: ModuleRegistry | undefined;
   /** Why the last build of workspace modules failed (an internal error), if it did. */
   failure: string | undefined;
   /** Per-module assumptions (module BTF present or not); default: present. */
   readonly assumptions = new Map<string, ModuleAssumptions>();
 
-  /** `readFacts` gives facts of headers the engine has not indexed (read from disk), or undefined. */
-  constructor(private readonly readFacts: (file: string) => FileFacts | undefined) {}
+  /**
+   * `readFacts` gives facts of headers the engine has not indexed (read from disk), or undefined;
+   * `kbuildFacts` the build files the workspace index knows.
+   */
+  constructor(
+    private readonly readFacts: (file: string) => FileFacts | undefined,
+    private readonly kbuildFacts: () => readonly KbuildFacts[],
+  ) {}
 
-  /** A file's facts changed from `previous` to `next` (undefined = added / removed). */
+  /** A file's facts changed from `previous` to `next` (undefined = added, removed, or not C: a build file). */
   changed(file: string, previous: FileFacts | undefined, next: FileFacts | undefined): void {
     if (file.endsWith('.h') || !previous || !next || kernelSide(previous) || kernelSide(next)) this.registry = undefined;
-    if (!next) this.kbuild.delete(file);
-  }
-
-  /** Kbuild/Makefile text; other files are ignored. */
-  updateKbuild(file: string, text: string): void {
-    if (isKbuildFile(file)) this.setKbuild(parseKbuild(file, text));
-  }
-
-  /** Kbuild facts already parsed (the workspace index's). */
-  setKbuild(facts: KbuildFacts): void {
-    this.kbuild.set(facts.file, facts);
-    this.registry = undefined;
   }
 
   setAssumptions(module: string, assumptions: ModuleAssumptions): void {
@@ -856,7 +849,7 @@ export class WorkspaceModuleState {
   for(profile: KernelProfile, allFiles: () => readonly FileFacts[]): ModuleRegistry {
     if (this.registry?.base === profile) return this.registry;
     const files = allFiles();
-    const kbuild = [...this.kbuild.values()];
+    const kbuild = this.kbuildFacts();
     const known = new Map(files.map((f) => [f.file, f]));
     try {
       const modules = collectWorkspaceModules(files, [...kbuild, ...kbuildNear(files, kbuild)], (file) => known.get(file) ?? this.readFacts(file));
