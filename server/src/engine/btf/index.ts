@@ -5,6 +5,7 @@ export { BtfKind, BtfFuncLinkage, BtfVarLinkage, kindName, kindSince, BTF_KIND_M
 export { BtfError, isBtfError, type BtfErrorCode } from './errors';
 export { parseBtf, BtfSpec, MAX_RESOLVE_DEPTH, type ParseOptions, type StructOpsValueType } from './spec';
 export { parseElfBtf, readElfSections, isElf, type ElfSection } from './elf';
+export { parseBtfFile, type FileParseOptions } from './file';
 export { BtfBuilder, type BuilderOptions } from './writer';
 export { minimizeBtf, minimizeStructOps, structOpsRoots, closureOf, type MinimizeOptions } from './minimize';
 export { formatType, formatMember, formatStruct } from './print';

@@ -9,6 +9,7 @@
 
 import { BtfError, atOffset } from './errors';
 import { parseHeader } from './header';
+import type { PagedFile } from './pagedFile';
 import {
   BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_MAX_TYPE, BTF_TYPE_SIZE, BtfKind, TRAILER_WORDS_FIXED, TRAILER_WORDS_PER_VLEN, kindName,
 } from './kinds';
@@ -22,13 +23,14 @@ export interface ParseOptions {
   readonly name?: string;
 }
 
+
 /** libbpf MAX_RESOLVE_DEPTH: longest modifier/typedef chain followed before giving up. */
 export const MAX_RESOLVE_DEPTH = 32;
 
 const VOID: BtfType = Object.freeze({ id: 0, kind: BtfKind.Unknown, name: '' });
 const utf8 = new TextEncoder();
 const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const VALUE_PREFIX = utf8.encode('bpf_struct_ops_');
+const VALUE_PREFIX = 'bpf_struct_ops_';
 const COMMON_VALUE = 'bpf_struct_ops_common_value';
 
 /** A struct_ops value type `bpf_struct_ops_<T>` and its T (kernel is_valid_value_type). */
@@ -52,10 +54,52 @@ export function parseBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec
   if (strErr) return strErr;
   const strings = new StringTable(bytes, hdr.strStart, hdr.strLen, startStrOff, base?.strings);
   const words = typeWords(bytes, hdr.typeStart, hdr.typeLen, hdr.littleEndian);
-  const pairs: number[] = [];
-  const offsets = indexTypes(words, hdr.typeStart, startId, strings.end, pairs);
+  const scan = new TypeScan(words.length, startId, strings.end);
+  if (!scan.run(words, words.length, true, 0)) return scan.error(words, hdr.typeStart);
+  const offsets = checkTypes(words, hdr.typeStart, scan);
   if (offsets instanceof BtfError) return offsets;
-  return new BtfSpec(bytes, words, hdr.littleEndian, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'), pairs);
+  return new BtfSpec(bytes, words, hdr.littleEndian, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'), scan.pairs, scan.pairNames);
+}
+
+/**
+ * Parses the running kernel's raw BTF from a PagedFile without reading it whole: the type section
+ * streams once through a reused buffer to index it; pages are read when a query first needs them.
+ * The loop checks are left to the kernel, which ran them on this BTF (see FileParseOptions).
+ * Only for BTF in the host's byte order; undefined for anything else (read the file whole).
+ */
+export function parsePagedBtf(paged: PagedFile, options: ParseOptions): BtfSpec | BtfError | undefined {
+  const bytes = paged.bytes;
+  paged.ensure(0, Math.min(256, paged.size));
+  if (paged.size < 4 || bytes.readUInt16LE(0) !== (HOST_LE ? 0xeb9f : 0x9feb)) return undefined;
+  const hdr = parseHeader(bytes);
+  if (hdr instanceof BtfError) return hdr;
+  const base = options.base;
+  const startId = base ? base.lastId + 1 : 1;
+  const startStrOff = base ? base.strings.end : 0;
+  const strErr = StringTable.check(bytes, hdr.strStart, hdr.strLen, base !== undefined, paged);
+  if (strErr) return strErr;
+  const strings = new StringTable(bytes, hdr.strStart, hdr.strLen, startStrOff, base?.strings, paged);
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + hdr.typeStart, hdr.typeLen / 4);
+  const scan = new TypeScan(words.length, startId, strings.end, true);
+  let bad: BtfError | undefined;
+  let bigRecord = 0;
+  paged.stream(hdr.typeStart, hdr.typeLen, (buf, len, at, final) => {
+    const chunk = new Uint32Array(buf.buffer, buf.byteOffset, len / 4);
+    const wordBase = (at - hdr.typeStart) / 4;
+    if (!scan.run(chunk, chunk.length, final, wordBase)) {
+      bad = scan.error(chunk, at, wordBase);
+      return -1;
+    }
+    const consumed = 4 * (scan.stoppedAt - wordBase);
+    // A record longer than the buffer (vlen up to 65535): ask for one that holds it.
+    if (consumed === 0) bigRecord = 4 * recordWords(chunk, 0, chunk.length);
+    return consumed;
+  }, () => bigRecord);
+  if (bad) return bad;
+  const offsets = checkTypes(words, hdr.typeStart, scan, paged);
+  if (offsets instanceof BtfError) return offsets;
+  const names = (scan.names as Uint32Array).subarray(0, offsets.length);
+  return new BtfSpec(bytes, words, true, strings, offsets, startId, base, options.name ?? (base ? 'module' : 'vmlinux'), scan.pairs, scan.pairNames, { file: paged, names });
 }
 
 /**
@@ -83,6 +127,11 @@ export class BtfSpec {
   private nameNext?: Int32Array;
   private valueTypes?: StructOpsValueType[];
   private ptrSize?: number;
+  /** Byte offset of the type section in `bytes` when paged (`words` is then a view of them). */
+  private readonly typeStart: number;
+  private readonly paged?: PagedFile;
+  /** Each own type's name offset when paged (TypeScan.names). */
+  private readonly names?: Uint32Array;
 
   /** Use parseBtf / parseElfBtf; the constructor trusts checked input. */
   constructor(
@@ -98,13 +147,19 @@ export class BtfSpec {
     startId: number,
     readonly base: BtfSpec | undefined,
     readonly name: string,
-    /** Indexes of own structs with exactly two members (see scanTypes). */
+    /** Indexes of own structs with exactly two members, and their name offsets (see scanTypes). */
     private readonly pairs: readonly number[] = [],
+    private readonly pairNames: readonly number[] = [],
+    /** Set when `bytes` are a PagedFile's: each read of `words` makes its pages present first. */
+    paging?: { file: PagedFile; names: Uint32Array },
   ) {
     this.startId = startId;
     this.startStrOff = strings.startOff;
     this.byteLength = bytes.byteLength;
     this.lastId = startId + offsets.length - 1;
+    this.typeStart = words.byteOffset - bytes.byteOffset;
+    this.paged = paging?.file;
+    this.names = paging?.names;
   }
 
   /** True for split BTF (a module's), which needs its base. */
@@ -122,14 +177,14 @@ export class BtfSpec {
     if (id === 0) return BtfKind.Unknown;
     if (id < this.startId) return this.base?.kindOf(id);
     const w = this.wordOf(id);
-    return w === undefined ? undefined : (this.words[w + 1] >>> 24) & 0x1f;
+    return w === undefined ? undefined : (this.word(w + 1) >>> 24) & 0x1f;
   }
 
   /** BTF_INFO_VLEN of a type (member/param/value count); 0 for void and bad ids. */
   vlenOf(id: number): number {
     if (id < this.startId) return this.base?.vlenOf(id) ?? 0;
     const w = this.wordOf(id);
-    return w === undefined ? 0 : this.words[w + 1] & 0xffff;
+    return w === undefined ? 0 : this.word(w + 1) & 0xffff;
   }
 
   /** The type with this id; id 0 is void. Undefined for ids out of range (libbpf btf__type_by_id). */
@@ -151,7 +206,7 @@ export class BtfSpec {
     if (id === 0) return '';
     if (id < this.startId) return this.base?.nameOf(id) ?? '';
     const w = this.wordOf(id);
-    return w === undefined ? '' : this.strings.get(this.words[w]) ?? '';
+    return w === undefined ? '' : this.strings.get(this.word(w)) ?? '';
   }
 
   /** The string at a name offset of this object or its base; undefined outside the string sections. */
@@ -179,7 +234,7 @@ export class BtfSpec {
     const own: number[] = [];
     for (let i = heads[hashBytes(needle) & (heads.length - 1)] - 1; i >= 0; i = next[i] - 1) {
       const w = this.offsets[i];
-      if (((this.words[w + 1] >>> 24) & 0x1f) === kind && this.strings.equals(this.words[w], needle)) own.push(this.startId + i);
+      if (((this.word(w + 1) >>> 24) & 0x1f) === kind && this.strings.equals(this.word(w), needle)) own.push(this.startId + i);
     }
     // Chains are built back to front; report ids in ascending order like a linear scan would.
     for (let j = own.length - 1; j >= 0; j--) found.push(own[j]);
@@ -259,8 +314,9 @@ export class BtfSpec {
   structOpsValueTypes(): StructOpsValueType[] {
     if (this.valueTypes) return this.valueTypes.slice();
     const out: StructOpsValueType[] = [];
-    for (const i of this.pairs) {
-      if (!this.strings.startsWith(this.words[this.offsets[i]], VALUE_PREFIX)) continue;
+    for (let k = 0; k < this.pairs.length; k++) {
+      const i = this.pairs[k];
+      if (!this.strings.hasPrefix(this.pairNames[k], VALUE_PREFIX)) continue;
       const vt = this.typeById(this.startId + i);
       if (vt?.kind !== BtfKind.Struct || vt.name === COMMON_VALUE) continue;
       const common = this.typeById(vt.members[0].type);
@@ -272,6 +328,12 @@ export class BtfSpec {
     }
     this.valueTypes = out;
     return out.slice();
+  }
+
+  /** words[w], read from the file first when paged. */
+  private word(w: number): number {
+    this.paged?.ensure(this.typeStart + 4 * w, 4);
+    return this.words[w];
   }
 
   private wordOf(id: number): number | undefined {
@@ -328,8 +390,11 @@ export class BtfSpec {
     const heads = new Int32Array(size);
     const next = new Int32Array(n);
     const mask = size - 1;
+    // Every name: one read of the string sections rather than a page at a time.
+    this.strings.ensureAll();
+    const names = this.names;
     for (let i = 0; i < n; i++) {
-      const nameOff = this.words[this.offsets[i]];
+      const nameOff = names ? names[i] : this.words[this.offsets[i]];
       if (nameOff === 0) continue;
       const b = this.strings.hashAt(nameOff) & mask;
       next[i] = heads[b];
@@ -342,6 +407,10 @@ export class BtfSpec {
   /** Decodes one checked type record (struct btf_type + trailer). */
   private decode(id: number, w: number): BtfType {
     const words = this.words;
+    if (this.paged) {
+      this.paged.ensure(this.typeStart + 4 * w, 12);
+      this.paged.ensure(this.typeStart + 4 * w, 4 * recordWords(words, w, words.length));
+    }
     const str = (o: number) => this.strings.get(o) ?? '';
     const name = str(words[w]);
     const info = words[w + 1];
@@ -439,53 +508,111 @@ const STRUCT_VLEN2 = (4 << 24) | 2;
 const KIND_MAX = 19;
 
 /**
- * The one pass over the type section: record where each type starts; reject unknown kinds,
- * reserved info bits and records that overrun the section (libbpf btf_parse_type_sec); track
- * the highest referenced id and name offset (libbpf btf_sanity_check) and which chain types
- * point forward, the only places a loop can start. `start` is the section's byte offset.
+ * The one pass over the type section, run over the whole section or over consecutive parts of it
+ * as they stream in: record where each type starts; reject unknown kinds, reserved info bits and
+ * records that overrun the section (libbpf btf_parse_type_sec); track the highest referenced id
+ * and name offset (libbpf btf_sanity_check), which chain types point forward (the only places a
+ * loop can start) and which structs have two members (the only struct_ops value type candidates).
  */
-function indexTypes(words: Uint32Array, start: number, startId: number, strEnd: number, pairs: number[]): Uint32Array | BtfError {
-  const scratch = new Uint32Array(Math.floor(words.length / 3));
-  const forward: number[] = [];
-  const scan = new Float64Array(4);
-  const n = scanTypes(words, startId, strEnd, scratch, forward, pairs, scan);
-  if (n < 0) return badRecord(words, scan[0], start, startId + scan[1], strEnd);
+class TypeScan {
+  /** Word index of each type's struct btf_type; sized for the most types the section can hold. */
+  readonly offsets: Uint32Array;
+  /** Each type's name offset, kept for kernel-verified (paged) BTF so a name lookup need not read the type section. */
+  readonly names?: Uint32Array;
+  readonly forward: number[] = [];
+  readonly pairs: number[] = [];
+  readonly pairNames: number[] = [];
+  count = 0;
+  /** Where the last run stopped: the section end, a record cut by a part's end, or the bad record. */
+  stoppedAt = 0;
+  maxRef = 0;
+  maxName = 0;
+
+  /**
+   * @param kernelVerified BTF the kernel has checked: references and loops are known good, so
+   *   only record boundaries are walked, not every member.
+   */
+  constructor(sectionWords: number, readonly startId: number, readonly strEnd: number, readonly kernelVerified = false) {
+    this.offsets = new Uint32Array(Math.floor(sectionWords / 3));
+    if (kernelVerified) this.names = new Uint32Array(this.offsets.length);
+  }
+
+  /**
+   * Scans `words` (a part starting at section word `wordBase`) up to `end`. A record cut by the
+   * end of a part that is not `final` is left for the next part. False on a bad record.
+   */
+  run(words: Uint32Array, end: number, final: boolean, wordBase: number): boolean {
+    const state = new Float64Array([this.count, this.maxRef, this.maxName, 0]);
+    const ok = this.kernelVerified
+      ? walkTypes(words, end, final, wordBase, this.strEnd, this.offsets, this.names as Uint32Array, this.pairs, this.pairNames, state)
+      : scanTypes(words, end, final, wordBase, this.startId, this.strEnd, this.offsets, this.forward, this.pairs, this.pairNames, state);
+    this.count = state[0];
+    this.maxRef = state[1];
+    this.maxName = state[2];
+    this.stoppedAt = wordBase + state[3];
+    return ok;
+  }
+
+  /** The error for the record a failed run stopped at; `start` is the byte offset of words[0]. */
+  error(words: Uint32Array, start: number, wordBase = 0): BtfError {
+    return badRecord(words, this.stoppedAt - wordBase, start, this.startId + this.count, this.strEnd);
+  }
+}
+
+/**
+ * The checks that need the whole index: ids and name offsets in range, then (unless the kernel
+ * already ran them on this BTF) loops. Returns the offsets of the types found.
+ */
+function checkTypes(words: Uint32Array, start: number, scan: TypeScan, paged?: PagedFile): Uint32Array | BtfError {
+  const n = scan.count;
+  const startId = scan.startId;
   const lastId = startId + n - 1;
   if (lastId > BTF_MAX_TYPE) {
     return new BtfError('bad-type-id', `${n} types starting at id ${startId} exceed BTF_MAX_TYPE (${BTF_MAX_TYPE})`, { offset: start });
   }
   // A view, not a copy: in a fresh process every new page of a copy costs a page fault.
-  const offsets = scratch.subarray(0, n);
-  if (scan[2] > lastId || scan[3] >= strEnd) {
-    const err = findFirstBadReference(words, start, offsets, startId, lastId, strEnd);
+  const offsets = scan.offsets.subarray(0, n);
+  if (scan.maxRef > lastId || scan.maxName >= scan.strEnd) {
+    paged?.ensure(start, 4 * words.length);
+    const err = findFirstBadReference(words, start, offsets, startId, lastId, scan.strEnd);
     if (err) return err;
   }
-  return checkChainLoops(words, start, offsets, startId, forward) ?? checkContainmentLoops(words, start, offsets, startId) ?? offsets;
+  if (scan.kernelVerified) return offsets;
+  return checkChainLoops(words, start, offsets, startId, scan.forward) ?? checkContainmentLoops(words, start, offsets, startId) ?? offsets;
+}
+
+/** Words of the record at words[w] (struct btf_type and its trailer), at most what is left. */
+function recordWords(words: Uint32Array, w: number, end: number): number {
+  if (end - w < 3) return 3;
+  const info = words[w + 1];
+  const kind = (info >>> 24) & 0x1f;
+  return kind > KIND_MAX ? 3 : 3 + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * (info & 0xffff);
 }
 
 /**
- * The hot loop of indexTypes, kept small and free of message building so the JIT compiles it
- * early. Returns the type count, or -1 with scan[0] = bad record's word and scan[1] = its
- * index; on success scan[2] = highest referenced id, scan[3] = highest name offset. `pairs`
- * collects structs with two members, the only candidates for struct_ops value types.
+ * The hot loop of TypeScan, kept small and free of message building so the JIT compiles it
+ * early. state: [types so far, highest referenced id, highest name offset, out: stop word].
+ * Returns false at a bad record (state[3] is its word).
  */
-function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets: Uint32Array, forward: number[], pairs: number[], scan: Float64Array): number {
-  const end = words.length;
-  let n = 0;
+function scanTypes(
+  words: Uint32Array, end: number, final: boolean, wordBase: number, startId: number, strEnd: number,
+  offsets: Uint32Array, forward: number[], pairs: number[], pairNames: number[], state: Float64Array,
+): boolean {
+  let n = state[0];
+  let maxRef = state[1];
+  let maxName = state[2];
   let w = 0;
-  let maxRef = 0;
-  let maxName = 0;
+  let ok = true;
   while (w < end) {
-    let bad = end - w < 3;
-    const info = bad ? 0 : words[w + 1];
+    const short = end - w < 3;
+    const info = short ? 0 : words[w + 1];
     const kind = (info >>> 24) & 0x1f;
     const p = w + 3;
     const next = p + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * (info & 0xffff);
-    bad = bad || kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd || next > end;
-    if (bad) {
-      scan[0] = w;
-      scan[1] = n;
-      return -1;
+    if (!final && (short || (next > end && kind !== 0 && kind <= KIND_MAX))) break;
+    if (short || kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd || next > end) {
+      ok = false;
+      break;
     }
     // Table-driven rather than a switch over kinds: every access site gets type feedback within
     // the first few types, so on-stack replacement does not bail out on a rare kind (an ARRAY
@@ -502,13 +629,49 @@ function scanTypes(words: Uint32Array, startId: number, strEnd: number, offsets:
       }
     }
     if (CHAIN_KIND[kind] === 1 && words[w + CHAIN_NEXT_WORD[kind]] >= startId + n) forward.push(n);
-    if ((info & 0x1f00ffff) === STRUCT_VLEN2) pairs.push(n);
-    offsets[n++] = w;
+    if ((info & 0x1f00ffff) === STRUCT_VLEN2) {
+      pairs.push(n);
+      pairNames.push(words[w]);
+    }
+    offsets[n++] = wordBase + w;
     w = next;
   }
-  scan[2] = maxRef;
-  scan[3] = maxName;
-  return n;
+  state[0] = n;
+  state[1] = maxRef;
+  state[2] = maxName;
+  state[3] = w;
+  return ok;
+}
+
+/** scanTypes for kernel-verified BTF: record boundaries, names and the two-member structs only. */
+function walkTypes(
+  words: Uint32Array, end: number, final: boolean, wordBase: number, strEnd: number,
+  offsets: Uint32Array, names: Uint32Array, pairs: number[], pairNames: number[], state: Float64Array,
+): boolean {
+  let n = state[0];
+  let w = 0;
+  let ok = true;
+  while (w < end) {
+    const short = end - w < 3;
+    const info = short ? 0 : words[w + 1];
+    const kind = (info >>> 24) & 0x1f;
+    const next = w + 3 + TRAILER_WORDS_FIXED[kind] + TRAILER_WORDS_PER_VLEN[kind] * (info & 0xffff);
+    if (!final && (short || (next > end && kind !== 0 && kind <= KIND_MAX))) break;
+    if (short || kind === 0 || kind > KIND_MAX || (info & 0x60ff0000) !== 0 || words[w] >= strEnd || next > end) {
+      ok = false;
+      break;
+    }
+    if ((info & 0x1f00ffff) === STRUCT_VLEN2) {
+      pairs.push(n);
+      pairNames.push(words[w]);
+    }
+    names[n] = words[w];
+    offsets[n++] = wordBase + w;
+    w = next;
+  }
+  state[0] = n;
+  state[3] = w;
+  return ok;
 }
 
 function badRecord(words: Uint32Array, w: number, start: number, id: number, strEnd: number): BtfError {

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BtfError, BtfSpec, isElf, parseBtf, parseElfBtf } from '../btf';
+import { BtfError, BtfSpec, isElf, parseBtf, parseBtfFile, parseElfBtf } from '../btf';
 import type { Logger } from '../common/logger';
 import {
   DEFAULT_LIBBPF_VERSION, type KernelVersion, type LibbpfVersion, isVersionError, parseKernelVersion, parseLibbpfVersion,
@@ -105,7 +105,8 @@ export interface BundledMeta {
 interface CacheEntry {
   mtimeMs: number;
   size: number;
-  bytes: Uint8Array;
+  /** The whole file; undefined for the running kernel's files, which parseBtfFile reads itself. */
+  bytes?: Uint8Array;
   standalone?: BtfSpec | BtfError;
   split: WeakMap<BtfSpec, BtfSpec | BtfError>;
 }
@@ -117,14 +118,14 @@ interface CacheEntry {
 export class BtfFileCache {
   private readonly entries = new Map<string, CacheEntry>();
 
-  /** The file's bytes (cached while unchanged), or a ProfileError. */
-  async read(file: string): Promise<CacheEntry | ProfileError> {
+  /** The file's bytes (cached while unchanged; not read for kernelSysfs), or a ProfileError. */
+  async read(file: string, kernelSysfs = false): Promise<CacheEntry | ProfileError> {
     try {
       const st = await stat(file);
       const hit = this.entries.get(file);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
+      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (kernelSysfs || hit.bytes)) return hit;
       // A Buffer is a Uint8Array; the parsed spec keeps a view of it, no copy.
-      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes: readWhole(file, st.size), split: new WeakMap() };
+      const entry: CacheEntry = { mtimeMs: st.mtimeMs, size: st.size, bytes: kernelSysfs ? undefined : readWhole(file, st.size), split: new WeakMap() };
       this.entries.set(file, entry);
       return entry;
     } catch (e) {
@@ -132,14 +133,19 @@ export class BtfFileCache {
     }
   }
 
-  /** Parses (or returns the cached parse of) a file, standalone or split on `base`. */
-  async parse(file: string, name: string, base?: BtfSpec): Promise<BtfSpec | BtfError | ProfileError> {
-    const entry = await this.read(file);
-    if (!('bytes' in entry)) return entry;
-    if (!base) return (entry.standalone ??= parseFile(entry.bytes, name));
+  /**
+   * Parses (or returns the cached parse of) a file, standalone or split on `base`. Files of the
+   * running kernel (`kernelSysfs`) are parsed by parseBtfFile, which reads vmlinux a page at a time.
+   */
+  async parse(file: string, name: string, base?: BtfSpec, kernelSysfs = false): Promise<BtfSpec | BtfError | ProfileError> {
+    const entry = await this.read(file, kernelSysfs);
+    if ('code' in entry) return entry;
+    const bytes = entry.bytes;
+    const parse = () => (bytes ? parseFile(bytes, name, base) : parseBtfFile(file, { name, base, kernelSysfs }));
+    if (!base) return (entry.standalone ??= parse());
     let spec = entry.split.get(base);
     if (!spec) {
-      spec = parseFile(entry.bytes, name, base);
+      spec = parse();
       entry.split.set(base, spec);
     }
     return spec;
@@ -240,7 +246,7 @@ async function load(options: ProfileOptions): Promise<KernelProfile | ProfileErr
 /** vmlinux plus every module file of a sysfs-like directory, modules in load order. */
 async function fromSysfs(dir: string, procModules: string, cache: BtfFileCache, log: Logger): Promise<BtfObject[] | ProfileError> {
   const vmlinuxPath = path.join(dir, 'vmlinux');
-  const vmlinux = await cache.parse(vmlinuxPath, 'vmlinux');
+  const vmlinux = await cache.parse(vmlinuxPath, 'vmlinux', undefined, true);
   if (!(vmlinux instanceof BtfSpec)) return asProfileError(vmlinux, vmlinuxPath);
   const objects: BtfObject[] = [{ name: 'vmlinux', objectId: 1, isModule: false, spec: vmlinux, source: vmlinuxPath }];
   let names: string[];
@@ -251,7 +257,7 @@ async function fromSysfs(dir: string, procModules: string, cache: BtfFileCache, 
   }
   for (const name of await loadOrder(names, procModules)) {
     const file = path.join(dir, name);
-    const spec = await cache.parse(file, name, vmlinux);
+    const spec = await cache.parse(file, name, vmlinux, true);
     if (!(spec instanceof BtfSpec)) {
       log.warn(`kernel profile: skipping module BTF ${file}: ${spec.message}`);
       continue;
@@ -277,6 +283,11 @@ async function loadOrder(names: string[], procModules: string): Promise<string[]
  * Explicit sources in the order given; directories contribute their vmlinux first, then other
  * files by name. One standalone BTF is vmlinux; the rest are parsed as modules on it.
  */
+/** A file of the running kernel's /sys/kernel/btf, also when named explicitly (see FileParseOptions.kernelSysfs). */
+function isKernelSysfsFile(file: string): boolean {
+  return path.resolve(file).startsWith('/sys/kernel/btf/');
+}
+
 async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): Promise<BtfObject[] | ProfileError> {
   const files: string[] = [];
   for (const entry of entries) {
@@ -293,8 +304,12 @@ async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): P
     const names = (await readdir(entry)).sort((a, b) => rankFile(a) - rankFile(b) || (a < b ? -1 : a > b ? 1 : 0));
     for (const n of names) {
       const file = path.join(entry, n);
+      if (isKernelSysfsFile(file)) {
+        files.push(file);
+        continue;
+      }
       const head = await cache.read(file);
-      if (!('bytes' in head)) continue; // subdirectories and unreadable entries
+      if ('code' in head || !head.bytes) continue; // subdirectories and unreadable entries
       if (isElf(head.bytes) || looksLikeBtf(head.bytes)) files.push(file);
       else log.debug(`kernel profile: ${file} is neither ELF nor BTF, skipped`);
     }
@@ -307,7 +322,7 @@ async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): P
   let base: BtfSpec | undefined;
   let firstError: ProfileError | undefined;
   for (const file of files) {
-    const spec = await cache.parse(file, 'vmlinux');
+    const spec = await cache.parse(file, 'vmlinux', undefined, isKernelSysfsFile(file));
     if (spec instanceof BtfSpec) {
       baseFile = file;
       base = spec;
@@ -319,7 +334,7 @@ async function fromFiles(entries: string[], cache: BtfFileCache, log: Logger): P
   const objects: BtfObject[] = [{ name: 'vmlinux', objectId: 1, isModule: false, spec: base, source: baseFile }];
   for (const file of files) {
     if (file === baseFile) continue;
-    const spec = await cache.parse(file, objectName(file), base);
+    const spec = await cache.parse(file, objectName(file), base, isKernelSysfsFile(file));
     if (!(spec instanceof BtfSpec)) return asProfileError(spec, file, ` (parsed as module BTF on ${baseFile})`);
     objects.push({ name: objectName(file), objectId: objects.length + 1, isModule: true, spec, source: file });
   }

@@ -1,0 +1,35 @@
+// Parsing BTF from a file path: raw BTF or an ELF file's .BTF, and the running kernel's vmlinux
+// read page by page (PagedFile) instead of whole.
+
+import { isElf, parseElfBtf } from './elf';
+import { BtfError } from './errors';
+import { PagedFile } from './pagedFile';
+import { type BtfSpec, type ParseOptions, parseBtf, parsePagedBtf } from './spec';
+
+export interface FileParseOptions extends ParseOptions {
+  /**
+   * The file is the running kernel's (/sys/kernel/btf): immutable while the kernel runs, and
+   * already checked by the kernel's BTF verifier at boot or module load (btf_parse_vmlinux,
+   * btf_parse_module), loops included. A large one is read page by page on first use, and the
+   * loop checks, which would read every type, are not repeated.
+   */
+  readonly kernelSysfs?: boolean;
+}
+
+/** Below this size a kernel file is read whole: module BTF is small and disappears on rmmod. */
+const PAGED_MIN_SIZE = 1 << 20;
+
+/** Parses a BTF file (raw or ELF). Never throws; I/O errors become a BtfError with code `io`. */
+export function parseBtfFile(file: string, options: FileParseOptions = {}): BtfSpec | BtfError {
+  try {
+    const paged = PagedFile.open(file);
+    if (options.kernelSysfs && paged.size >= PAGED_MIN_SIZE) {
+      const spec = parsePagedBtf(paged, options);
+      if (spec) return spec;
+    }
+    paged.ensure(0, paged.size);
+    return isElf(paged.bytes) ? parseElfBtf(paged.bytes, options) : parseBtf(paged.bytes, options);
+  } catch (e) {
+    return new BtfError('io', `cannot read ${file}: ${(e as Error).message}`);
+  }
+}
