@@ -80,11 +80,13 @@ interface FunctionContribution {
 
 /**
  * What the last extraction of a recently extracted file leaves for the next one: its function
- * contributions keyed by everything they depend on (see FactsBuilder.functionKey), and, once the
- * file is extracted again (the editor is changing it), its parse tree for an incremental reparse.
- * Typing in one function of a big file then reparses a little and re-walks only that function.
+ * contributions keyed by everything they depend on (the file-wide `context` and each function's
+ * own key, see FactsBuilder.functionKey), and, once the file is extracted again (the editor is
+ * changing it), its parse tree for an incremental reparse. Typing in one function of a big file
+ * then reparses a little and re-walks only that function.
  */
 interface FileMemo {
+  readonly context: string | undefined;
   readonly functions: ReadonlyMap<string, FunctionContribution>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
 }
@@ -170,7 +172,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   // A file extracted again soon after is being edited: keep its tree for the next change.
   const editing = memo !== undefined;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
-  const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo?.functions);
+  const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo);
   if (!tree) {
     fileMemos.delete(file);
     logger.warn(`${file}: tree-sitter gave no tree`);
@@ -184,10 +186,11 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   } catch (error) {
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    if (editing) remember(file, { functions: completed ? facts.functionMemo : new Map(), parsed: { text: sanitized.text, tree } });
+    const functions = completed ? facts.functionMemo : new Map<string, FunctionContribution>();
+    if (editing) remember(file, { context: facts.context, functions, parsed: { text: sanitized.text, tree } });
     else {
       tree.delete();
-      remember(file, { functions: completed ? facts.functionMemo : new Map() });
+      remember(file, { context: facts.context, functions });
     }
   }
   return facts.result(sanitized.macroCalls);
@@ -222,7 +225,7 @@ class FactsBuilder {
     private readonly text: string,
     private readonly sections: readonly SectionNote[],
     private readonly attributes: readonly AttributeNote[],
-    private readonly previousMemo: ReadonlyMap<string, FunctionContribution> | undefined,
+    private readonly previousMemo: FileMemo | undefined,
   ) {}
 
   private loc(node: Node): Location {
@@ -605,7 +608,7 @@ class FactsBuilder {
     const section = sections[sections.length - 1];
     const start = section && section.start < node.startIndex ? section.start : node.startIndex;
     const key = this.functionKey(start, node.endIndex, section);
-    let contribution = this.previousMemo?.get(key);
+    let contribution = this.previousMemo?.context === this.context ? this.previousMemo.functions.get(key) : undefined;
     if (!contribution) {
       const programs: BpfProgram[] = [];
       const functions: CFunction[] = [];
@@ -620,16 +623,21 @@ class FactsBuilder {
   }
 
   /**
-   * Everything a function definition's facts depend on: its text, where each part of it maps in
-   * the sources, its section, and the file-wide names and constants its analysis consults.
+   * What every function's facts depend on besides its own text: the file-wide names and constants
+   * its analysis consults. Compared once per extraction, not made part of each function's key.
    */
-  private functionKey(start: number, end: number, section: SectionNote | undefined): string {
+  get context(): string {
     this.contextKey ??= [
       [...this.definedFunctions].sort().join(','),
       [...this.constants].map(([name, value]) => `${name}=${value}`).join(','),
     ].join('\u0003');
+    return this.contextKey;
+  }
+
+  /** What a function definition's facts depend on within the context: its text, where each part of it maps in the sources, its section. */
+  private functionKey(start: number, end: number, section: SectionNote | undefined): string {
     const sectionKey = section ? `${section.value}\u0001${section.valueStart - start}\u0001${section.valueEnd - start}` : '';
-    return [this.text.slice(start, end), this.origin.spanKey(start, end), sectionKey, this.contextKey].join('\u0004');
+    return [this.text.slice(start, end), this.origin.spanKey(start, end), sectionKey].join('\u0004');
   }
 
   private functionFacts(

@@ -148,7 +148,9 @@ export function sanitizeForParse(text: string): Sanitized {
   const macroCalls: MacroCallNote[] = [];
 
   const blank = (start: number, end: number): void => {
-    out.push(text.slice(copied, start), text.slice(start, end).replace(/[^\n]/g, ' '));
+    const span = text.slice(start, end);
+    // Most blanked spans are one line: spaces of the same length, without a regex pass.
+    out.push(text.slice(copied, start), span.includes('\n') ? span.replace(/[^\n]/g, ' ') : ' '.repeat(span.length));
     copied = end;
   };
 
