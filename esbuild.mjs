@@ -15,11 +15,22 @@ const common = {
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
+// The CLI entry is a small dispatcher; its subcommands are bundles in server/out/cli/, read only
+// when run: `struct-ops btf list` loads the BTF layer, not the parser and simulator (commands.js).
+const cliBundles = ['btfCommand', 'commands'];
+const commandsExternal = {
+  name: 'cli-commands-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli\/(?:btfCommand|commands)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
   { ...common, entryPoints: ['server/src/engine/index/indexWorker.ts'], outfile: 'server/out/indexWorker.js' },
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandsExternal] },
+  { ...common, entryPoints: cliBundles.map((c) => `server/src/cli/${c}.ts`), outdir: 'server/out/cli' },
 ];
 
 mkdirSync('server/out', { recursive: true });

@@ -30,17 +30,29 @@ async function main(argv: string[]): Promise<number> {
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
   const [command, ...rest] = argv;
   switch (command) {
-    // Subcommands load on demand: `btf` needs no parser, and start-up time is part of every CI step.
-    case 'check':
-      return (await import('./cli/checkCommand')).runCheckCommand(rest, io, env);
-    case 'simulate':
-      return (await import('./cli/simulateCommand')).runSimulateCommand(rest, io, env);
-    case 'index':
-      return (await import('./cli/indexCommand')).runIndexCommand(rest, io, { wasmDir: __dirname });
-    case 'btf':
-      return (await import('./cli/btfCommand')).runBtfCommand(rest, io, { profilesDir: env.profilesDir });
-    case 'explain':
-      return (await import('./cli/explainCommand')).runExplainCommand(rest, io, env, readStdin);
+    // Subcommands are bundles of their own (esbuild.mjs), required only when run: `btf` needs no
+    // parser, and start-up time is part of every CI step. A dynamic import would start Node's
+    // ESM loader, which adds its own start-up and an asynchronous read.
+    case 'check': {
+      const { runCheckCommand }: typeof import('./cli/commands') = require('./cli/commands');
+      return runCheckCommand(rest, io, env);
+    }
+    case 'simulate': {
+      const { runSimulateCommand }: typeof import('./cli/commands') = require('./cli/commands');
+      return runSimulateCommand(rest, io, env);
+    }
+    case 'index': {
+      const { runIndexCommand }: typeof import('./cli/commands') = require('./cli/commands');
+      return runIndexCommand(rest, io, { wasmDir: __dirname });
+    }
+    case 'btf': {
+      const { runBtfCommand }: typeof import('./cli/btfCommand') = require('./cli/btfCommand');
+      return runBtfCommand(rest, io, { profilesDir: env.profilesDir });
+    }
+    case 'explain': {
+      const { runExplainCommand }: typeof import('./cli/commands') = require('./cli/commands');
+      return runExplainCommand(rest, io, env, readStdin);
+    }
     case undefined:
     case '-h':
     case '--help':

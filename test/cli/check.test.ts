@@ -86,8 +86,9 @@ describe('struct-ops check', () => {
 
   it('exits 3 on an internal error: a bundle without its wasm files', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'struct-ops-broken-install-')), 'server', 'out');
-    mkdirSync(out, { recursive: true });
+    mkdirSync(path.join(out, 'cli'), { recursive: true });
     copyFileSync(builtCli, path.join(out, 'cli.js'));
+    copyFileSync(path.join(path.dirname(builtCli), 'cli', 'commands.js'), path.join(out, 'cli', 'commands.js'));
     const result = spawnSync(process.execPath, [path.join(out, 'cli.js'), 'check', path.join(repoRoot, 'examples/tcp_cc/good_cc.bpf.c')], { cwd: repoRoot, encoding: 'utf8' });
     expect(result.status).toBe(3);
     expect(result.stderr).toMatch(/^struct-ops: internal error: .*web-tree-sitter\.wasm/m);

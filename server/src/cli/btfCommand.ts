@@ -33,10 +33,9 @@ export interface BtfCommandEnvironment {
 }
 
 /** Default for the built CLI: server/out/cli.js → resources/profiles. */
-const defaultEnv: BtfCommandEnvironment = { profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles') };
 
 /** Runs one `btf` subcommand; returns the exit status (2 for usage and input errors). */
-export async function runBtfCommand(argv: string[], io: CliIo, env: BtfCommandEnvironment = defaultEnv): Promise<number> {
+export async function runBtfCommand(argv: string[], io: CliIo, env: BtfCommandEnvironment): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
