@@ -1,6 +1,7 @@
 // A workspace for the two index phases: a struct_ops program and a kernel module's descriptor
 // with its Kbuild file (first phase); a BPF program whose only section of its own is its license,
-// with a struct_ops map from a header's macro, and an unrelated Makefile (second phase).
+// with a struct_ops map from a header's macro (second phase), and an unrelated Makefile (read only
+// when asked which module a source next to it belongs to).
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';

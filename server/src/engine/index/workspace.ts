@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
-import type { KbuildFacts } from '../c/kbuild';
+import { readFileSync } from 'node:fs';
+import { parseKbuild, type KbuildFacts } from '../c/kbuild';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
@@ -88,6 +89,8 @@ export class WorkspaceIndex {
   /** allFacts() sorted, kept until the next change: simulations ask on every keystroke. */
   private sortedFacts: FileFacts[] | undefined;
   private readonly kbuildFacts = new Map<string, KbuildFacts>();
+  /** Directories whose Kbuild moduleOf has looked for (readKbuildOf); cleared when Kbuild facts change. */
+  private readonly kbuildDirsRead = new Set<string>();
   private readonly overlays = new Map<string, string>();
   private readonly cache: PreprocessorCache;
   private readonly logger: Logger;
@@ -155,10 +158,12 @@ export class WorkspaceIndex {
         ...dependencies.map((file) => ({ file, kind: 'c' as const, prefilter: 'off' as const })),
         ...nearKbuild.map((file) => ({ file, kind: 'kbuild' as const, prefilter: 'relevant' as const })),
       ];
-      const deferred: ListEntry[] = [
-        ...first.deferred.filter((f) => !dependencySet.has(f)).map((file) => ({ file, kind: 'c' as const, prefilter: 'relevant' as const })),
-        ...first.kbuild.filter((file) => !sourceDirs.has(path.dirname(file))).map((file) => ({ file, kind: 'kbuild' as const, prefilter: 'relevant' as const })),
-      ];
+      // Kbuild files elsewhere say which module a source belongs to, and no other source has
+      // struct_ops code: they are not kept (in a kernel tree, 2,300 files and most of the index's
+      // memory). A source that gains struct_ops code later has its Kbuild read then (kbuildNear).
+      const deferred: ListEntry[] = first.deferred
+        .filter((f) => !dependencySet.has(f))
+        .map((file) => ({ file, kind: 'c' as const, prefilter: 'relevant' as const }));
       run.onProgress?.({ phase: 'dependencies', done: 0, total: firstList.length });
       const parsingDependencies = this.parseFiles(firstList, pool);
       // With workers, the second phase is queued behind the dependencies at once: it parses while
@@ -357,6 +362,8 @@ export class WorkspaceIndex {
         return;
       case 'kbuild':
         this.kbuildFacts.set(r.file, r.kbuild);
+        this.moduleBySource = undefined;
+        this.kbuildDirsRead.clear();
         return;
       case 'filtered':
       case 'deferred':
@@ -370,7 +377,10 @@ export class WorkspaceIndex {
   private forget(file: string): void {
     this.cFacts.delete(file);
     this.sortedFacts = undefined;
-    if (this.kbuildFacts.delete(file)) this.moduleBySource = undefined;
+    if (this.kbuildFacts.delete(file)) {
+      this.moduleBySource = undefined;
+      this.kbuildDirsRead.clear();
+    }
   }
 
   private startPool(n: number): WorkerPool {
@@ -489,11 +499,43 @@ export class WorkspaceIndex {
 
   /** The BTF object a source file is built into per Kbuild (`my_mod`, or `vmlinux` for obj-y); undefined if unknown. */
   moduleOf(file: string): string | undefined {
+    const abs = path.resolve(file);
+    const known = this.moduleMap().get(abs);
+    return known === undefined && this.readKbuildOf(path.dirname(abs)) ? this.moduleMap().get(abs) : known;
+  }
+
+  private moduleMap(): Map<string, string> {
     if (!this.moduleBySource) {
       this.moduleBySource = new Map();
       for (const k of this.kbuild()) for (const o of k.objects) this.moduleBySource.set(o.source, o.module);
     }
-    return this.moduleBySource.get(path.resolve(file));
+    return this.moduleBySource;
+  }
+
+  /**
+   * Reads the Kbuild (or Makefile) of a directory the index holds none for: folder indexes keep
+   * only those near struct_ops sources, and a source may gain struct_ops code later. True when
+   * one was read and stored.
+   */
+  private readKbuildOf(dir: string): boolean {
+    if (this.kbuildDirsRead.has(dir)) return false;
+    this.kbuildDirsRead.add(dir);
+    for (const name of ['Kbuild', 'Makefile']) {
+      const file = path.join(dir, name);
+      if (this.kbuildFacts.has(file)) return false;
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      const facts = parseKbuild(file, text);
+      if (facts.objects.length === 0) continue;
+      this.kbuildFacts.set(file, facts);
+      this.moduleBySource = undefined;
+      return true;
+    }
+    return false;
   }
 
   private collect<T>(pick: (f: FileFacts) => readonly T[]): Located<T>[] {
