@@ -643,7 +643,10 @@ function scanTypes(
   return ok;
 }
 
-/** scanTypes for kernel-verified BTF: record boundaries, names and the two-member structs only. */
+/**
+ * scanTypes for kernel-verified BTF: record boundaries, names and the two-member structs only.
+ * Its framing checks repeat scanTypes' on purpose: each hot loop stays small and monomorphic.
+ */
 function walkTypes(
   words: Uint32Array, end: number, final: boolean, wordBase: number, strEnd: number,
   offsets: Uint32Array, names: Uint32Array, pairs: number[], pairNames: number[], state: Float64Array,

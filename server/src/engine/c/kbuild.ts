@@ -2,6 +2,7 @@
 // `x-y := a.o b.o` / `x-objs` list its objects, `obj-y` objects go into vmlinux. Maps each
 // source file to the BTF object its types and registrations end up in.
 
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Location } from '../common/location';
 import { LineIndex } from '../common/location';
@@ -70,4 +71,20 @@ export function parseKbuild(file: string, text: string): KbuildFacts {
     }
   }
   return { file, modules, objects };
+}
+
+/** The Kbuild (else Makefile) of a directory that names objects, read from disk; undefined when neither does. */
+export function readKbuildOfDir(dir: string): KbuildFacts | undefined {
+  for (const name of ['Kbuild', 'Makefile']) {
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const facts = parseKbuild(file, text);
+    if (facts.objects.length > 0) return facts;
+  }
+  return undefined;
 }

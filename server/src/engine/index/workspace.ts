@@ -6,8 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
-import { readFileSync } from 'node:fs';
-import { parseKbuild, type KbuildFacts } from '../c/kbuild';
+import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
@@ -520,22 +519,12 @@ export class WorkspaceIndex {
   private readKbuildOf(dir: string): boolean {
     if (this.kbuildDirsRead.has(dir)) return false;
     this.kbuildDirsRead.add(dir);
-    for (const name of ['Kbuild', 'Makefile']) {
-      const file = path.join(dir, name);
-      if (this.kbuildFacts.has(file)) return false;
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      const facts = parseKbuild(file, text);
-      if (facts.objects.length === 0) continue;
-      this.kbuildFacts.set(file, facts);
-      this.moduleBySource = undefined;
-      return true;
-    }
-    return false;
+    if (['Kbuild', 'Makefile'].some((name) => this.kbuildFacts.has(path.join(dir, name)))) return false;
+    const facts = readKbuildOfDir(dir);
+    if (!facts) return false;
+    this.kbuildFacts.set(facts.file, facts);
+    this.moduleBySource = undefined;
+    return true;
   }
 
   private collect<T>(pick: (f: FileFacts) => readonly T[]): Located<T>[] {

@@ -6,11 +6,10 @@
 // modules, in file-name order) and LIVE; its registrations ran (see sim/register.ts for whether
 // they succeed); CONFIG_DEBUG_INFO_BTF_MODULES=y unless said otherwise.
 
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BtfSpec } from '../btf';
 import type { CFunction, CTypeDefinition, FileFacts, OpsDescriptor, Registration, StructVariable } from '../c/facts';
-import { parseKbuild, type KbuildFacts } from '../c/kbuild';
+import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
 import type { Location } from '../common/location';
 import { CACHELINE_BYTES_X86_64, synthesizeBtf, type SynthesisProblem } from '../types';
 import type { BtfObject, KernelProfile } from './profile';
@@ -161,20 +160,8 @@ export function kbuildNear(files: readonly FileFacts[], known: readonly KbuildFa
   const out: KbuildFacts[] = [];
   for (const dir of new Set(files.filter(hasKernelSide).map((f) => path.dirname(path.resolve(f.file))))) {
     if (knownDirs.has(dir)) continue;
-    for (const name of ['Kbuild', 'Makefile']) {
-      const file = path.join(dir, name);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      const facts = parseKbuild(file, text);
-      if (facts.objects.length > 0) {
-        out.push(facts);
-        break;
-      }
-    }
+    const facts = readKbuildOfDir(dir);
+    if (facts) out.push(facts);
   }
   return out;
 }
