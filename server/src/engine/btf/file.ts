@@ -8,10 +8,11 @@ import { type BtfSpec, type ParseOptions, parseBtf, parsePagedBtf } from './spec
 
 export interface FileParseOptions extends ParseOptions {
   /**
-   * The file is the running kernel's (/sys/kernel/btf): immutable while the kernel runs, and
-   * already checked by the kernel's BTF verifier at boot or module load (btf_parse_vmlinux,
-   * btf_parse_module), loops included. A large one is read page by page on first use, and the
-   * loop checks, which would read every type, are not repeated.
+   * The file is the running kernel's (/sys/kernel/btf): immutable while the kernel runs, and BTF
+   * the kernel itself uses as is: btf_parse_vmlinux and btf_parse_module check the header, the
+   * strings and each type's meta data, with no resolve pass (no reference or loop walks). A large
+   * one is read page by page on first use, with record framing checked and, like the kernel,
+   * no reference or loop walks, which would read every type.
    */
   readonly kernelSysfs?: boolean;
 }

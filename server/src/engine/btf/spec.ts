@@ -64,7 +64,7 @@ export function parseBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec
 /**
  * Parses the running kernel's raw BTF from a PagedFile without reading it whole: the type section
  * streams once through a reused buffer to index it; pages are read when a query first needs them.
- * The loop checks are left to the kernel, which ran them on this BTF (see FileParseOptions).
+ * References and loops are not walked, as the kernel does not walk them in its own BTF (see FileParseOptions).
  * Only for BTF in the host's byte order; undefined for anything else (read the file whole).
  */
 export function parsePagedBtf(paged: PagedFile, options: ParseOptions): BtfSpec | BtfError | undefined {
@@ -517,7 +517,7 @@ const KIND_MAX = 19;
 class TypeScan {
   /** Word index of each type's struct btf_type; sized for the most types the section can hold. */
   readonly offsets: Uint32Array;
-  /** Each type's name offset, kept for kernel-verified (paged) BTF so a name lookup need not read the type section. */
+  /** Each type's name offset, kept for the kernel's own (paged) BTF so a name lookup need not read the type section. */
   readonly names?: Uint32Array;
   readonly forward: number[] = [];
   readonly pairs: number[] = [];
@@ -529,12 +529,13 @@ class TypeScan {
   maxName = 0;
 
   /**
-   * @param kernelVerified BTF the kernel has checked: references and loops are known good, so
-   *   only record boundaries are walked, not every member.
+   * @param kernelTrusted the running kernel's own BTF, which the kernel uses without a resolve
+   *   pass (btf_parse_vmlinux and btf_parse_module check the header, strings and each type's
+   *   meta data, but walk no references or loops): only record boundaries are walked, not every member.
    */
-  constructor(sectionWords: number, readonly startId: number, readonly strEnd: number, readonly kernelVerified = false) {
+  constructor(sectionWords: number, readonly startId: number, readonly strEnd: number, readonly kernelTrusted = false) {
     this.offsets = new Uint32Array(Math.floor(sectionWords / 3));
-    if (kernelVerified) this.names = new Uint32Array(this.offsets.length);
+    if (kernelTrusted) this.names = new Uint32Array(this.offsets.length);
   }
 
   /**
@@ -543,7 +544,7 @@ class TypeScan {
    */
   run(words: Uint32Array, end: number, final: boolean, wordBase: number): boolean {
     const state = new Float64Array([this.count, this.maxRef, this.maxName, 0]);
-    const ok = this.kernelVerified
+    const ok = this.kernelTrusted
       ? walkTypes(words, end, final, wordBase, this.strEnd, this.offsets, this.names as Uint32Array, this.pairs, this.pairNames, state)
       : scanTypes(words, end, final, wordBase, this.startId, this.strEnd, this.offsets, this.forward, this.pairs, this.pairNames, state);
     this.count = state[0];
@@ -560,8 +561,8 @@ class TypeScan {
 }
 
 /**
- * The checks that need the whole index: ids and name offsets in range, then (unless the kernel
- * already ran them on this BTF) loops. Returns the offsets of the types found.
+ * The checks that need the whole index: ids and name offsets in range, then (except for BTF the
+ * kernel trusts as is) loops. Returns the offsets of the types found.
  */
 function checkTypes(words: Uint32Array, start: number, scan: TypeScan, paged?: PagedFile): Uint32Array | BtfError {
   const n = scan.count;
@@ -577,7 +578,7 @@ function checkTypes(words: Uint32Array, start: number, scan: TypeScan, paged?: P
     const err = findFirstBadReference(words, start, offsets, startId, lastId, scan.strEnd);
     if (err) return err;
   }
-  if (scan.kernelVerified) return offsets;
+  if (scan.kernelTrusted) return offsets;
   return checkChainLoops(words, start, offsets, startId, scan.forward) ?? checkContainmentLoops(words, start, offsets, startId) ?? offsets;
 }
 
@@ -644,7 +645,7 @@ function scanTypes(
 }
 
 /**
- * scanTypes for kernel-verified BTF: record boundaries, names and the two-member structs only.
+ * scanTypes for the kernel's own BTF: record boundaries, names and the two-member structs only.
  * Its framing checks repeat scanTypes' on purpose: each hot loop stays small and monomorphic.
  */
 function walkTypes(
