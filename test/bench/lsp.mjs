@@ -2,7 +2,7 @@
 // Language server benchmark over stdio, as an editor drives it: didOpen → first diagnostics with
 // a cold BTF load, didChange → publishDiagnostics latency over 200 single-character edits of a
 // 2,000-line struct_ops program (p50, p95), and server RSS after indexing a workspace (the
-// linux-source-6.1 tree when present). clangd (Debian's) on the same file is the anchor where it
+// linux-source-6.1 tree when present, with four of its selftests' struct_ops programs open). clangd (Debian's) on the same file is the anchor where it
 // is installed. Usage: node test/bench/lsp.mjs [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ function rssMiB(pid) {
 
 const pct = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
-async function measure(name, command, args, workspace, file, waitForIndex = false) {
+async function measure(name, command, args, workspace, file, waitForIndex = false, alsoOpen = []) {
   const text = readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).toString();
   const c = client(command, args, workspace);
@@ -90,6 +90,13 @@ async function measure(name, command, args, workspace, file, waitForIndex = fals
   const open = performance.now() - t0;
   // Edits and RSS after indexing, as the issue defines them: the folder index is complete.
   if (waitForIndex) await Promise.race([indexed, new Promise((r) => setTimeout(r, 120_000))]);
+  // "With a few documents open": the others are open (and diagnosed) while the edits run.
+  for (const other of alsoOpen) {
+    const otherUri = pathToFileURL(other).toString();
+    const shown = c.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === otherUri);
+    c.notify('textDocument/didOpen', { textDocument: { uri: otherUri, languageId: 'c', version: 1, text: readFileSync(other, 'utf8') } });
+    await Promise.race([shown, new Promise((r) => setTimeout(r, 10_000))]);
+  }
   const latencies = [];
   const lines = text.split('\n');
   const editLine = lines.findIndex((l) => l === '// edited line');
@@ -121,7 +128,9 @@ const results = [await measure('struct_ops server', process.execPath, [server, '
 const kernelTree = '/var/tmp/struct-ops-cache/linux-source-6.1';
 if (existsSync(kernelTree)) {
   const bpfFile = path.join(kernelTree, 'tools/testing/selftests/bpf/progs/bpf_cubic.c');
-  const r = await measure('struct_ops server, kernel 6.1 tree', process.execPath, [server, '--stdio'], kernelTree, bpfFile, true);
+  const progs = path.join(kernelTree, 'tools/testing/selftests/bpf/progs');
+  const others = ['bpf_dctcp.c', 'dummy_st_ops.c', 'tcp_ca_write_sk_pacing.c'].map((f) => path.join(progs, f));
+  const r = await measure('struct_ops server, kernel 6.1 tree', process.execPath, [server, '--stdio'], kernelTree, bpfFile, true, others);
   results.push(r);
 }
 
