@@ -10,7 +10,7 @@ import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTab
 import type { BpfObjectInput } from './sim/objectModel';
 import { structOpsMaps } from './sim/objectModel';
 import { simulateObject } from './sim/simulate';
-import { WorkspaceModuleState, type ModuleTrace } from './sim/register';
+import { WorkspaceModuleState, type ModuleRegistry, type ModuleTrace } from './sim/register';
 import type { UnloadScenario, UnloadTrace } from './sim/unload';
 import type { Finding, LoaderOptions, ObjectTrace } from './sim/trace';
 
@@ -82,9 +82,9 @@ export class StructOpsEngine {
    */
   async indexFoldersInPhases(roots: readonly string[], run: IndexRunOptions = {}): Promise<IndexPhases> {
     const phases = await this.index.indexFoldersInPhases(roots, run);
-    this.modules.changed('', undefined, undefined);
+    this.modules.invalidate();
     const complete = phases.complete.then((summary) => {
-      this.modules.changed('', undefined, undefined);
+      this.modules.invalidate();
       return summary;
     });
     return { ...phases, complete };
@@ -192,29 +192,34 @@ export class StructOpsEngine {
     return trace;
   }
 
+  /** The workspace modules' registry on the active profile; undefined without a profile. */
+  private moduleRegistry(): ModuleRegistry | undefined {
+    return this.activeProfile && this.modules.for(this.activeProfile, () => this.allFacts());
+  }
+
   /** The profile simulations run on: the active one plus the workspace's kernel modules as if loaded; undefined without a profile. */
   simulationProfile(): KernelProfile | undefined {
-    return this.activeProfile && this.modules.for(this.activeProfile, () => this.allFacts()).profile;
+    return this.moduleRegistry()?.profile;
   }
 
   /** insmod traces of every workspace module on the active profile (empty without a profile). */
   registrationTraces(): ModuleTrace[] {
-    return this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).allTraces() : [];
+    return this.moduleRegistry()?.allTraces() ?? [];
   }
 
   /** Names of the kernel modules whose sources are in the workspace (empty without a profile). */
   moduleNames(): string[] {
-    return this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).modules.map((m) => m.name) : [];
+    return this.moduleRegistry()?.modules.map((m) => m.name) ?? [];
   }
 
   /** The source files (`.c`) of a workspace module; empty when unknown or without a profile. */
   moduleSources(moduleName: string): string[] {
-    return this.activeProfile ? (this.modules.for(this.activeProfile, () => this.allFacts()).module(moduleName)?.sources.map((f) => f.file) ?? []) : [];
+    return this.moduleRegistry()?.module(moduleName)?.sources.map((f) => f.file) ?? [];
   }
 
   /** insmod of a workspace module (its registrations) on the active profile; undefined when unknown. */
   simulateRegistration(moduleName: string): ModuleTrace | undefined {
-    return this.activeProfile && this.modules.for(this.activeProfile, () => this.allFacts()).trace(moduleName);
+    return this.moduleRegistry()?.trace(moduleName);
   }
 
   /** rmmod of a workspace module while the workspace's BPF objects use it; undefined when unknown. */
@@ -229,7 +234,7 @@ export class StructOpsEngine {
 
   /** Findings located in `file`, from every object whose simulation reaches it and every module's registration. */
   findingsFor(file: string): Finding[] {
-    const registrations = this.activeProfile ? this.modules.for(this.activeProfile, () => this.allFacts()).allTraces() : [];
+    const registrations = this.registrationTraces();
     return [...this.objectFiles().map((object) => this.simulate(object)), ...registrations]
       .flatMap((trace) => (trace ? trace.steps.flatMap((s) => s.findings) : []))
       .filter((f) => f.location.file === file);

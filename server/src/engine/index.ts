@@ -7,6 +7,7 @@ export { LineIndex } from './common/location';
 export type { Logger } from './common/logger';
 export { nodeModulesWasm, type CParserOptions } from './c/parser';
 export { errnoName } from './common/errno';
+export { memoPer } from './common/memo';
 export type * from './c/facts';
 export { CheckId, checkCatalogue, checkInfo, type CheckInfo, type Phase } from './sim/checks';
 export { ExtraCheckId, traceFindings, type AnyCheckId, type Finding, type ObjectTrace, type Step, type Severity, type SimulationOutcome, type LoaderOptions } from './sim/trace';

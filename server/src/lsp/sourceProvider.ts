@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   kernelOpsInfo,
   LineIndex,
+  memoPer,
   type FileFacts,
   type KernelOpsInfo,
   type KernelProfile,
@@ -69,10 +70,7 @@ const infoCache = new WeakMap<KernelProfile, Map<string, KernelOpsInfo | undefin
 export function kernelInfo(ctx: FeatureContext, typeName: string): KernelOpsInfo | undefined {
   const profile = ctx.engine.simulationProfile();
   if (!profile) return undefined;
-  let byName = infoCache.get(profile);
-  if (!byName) infoCache.set(profile, (byName = new Map()));
-  if (!byName.has(typeName)) byName.set(typeName, kernelOpsInfo(profile, typeName));
-  return byName.get(typeName);
+  return memoPer(infoCache, profile, typeName, () => kernelOpsInfo(profile, typeName));
 }
 
 /** The trace of the object whose facts hold `map` (the map's own file first, then objects including it). */

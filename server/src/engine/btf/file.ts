@@ -1,10 +1,15 @@
-// Parsing BTF from a file path: raw BTF or an ELF file's .BTF, and the running kernel's vmlinux
+// Parsing BTF input, told apart by its magic: raw BTF or an ELF file's .BTF, as bytes or from a file
 // read page by page (PagedFile) instead of whole.
 
 import { isElf, parseElfBtf } from './elf';
 import { BtfError } from './errors';
 import { PagedFile } from './pagedFile';
 import { type BtfSpec, type ParseOptions, parseBtf, parsePagedBtf } from './spec';
+
+/** Raw BTF or an ELF file with a .BTF section, told apart by the magic. */
+export function parseAnyBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec | BtfError {
+  return isElf(bytes) ? parseElfBtf(bytes, options) : parseBtf(bytes, options);
+}
 
 export interface FileParseOptions extends ParseOptions {
   /**
@@ -29,7 +34,7 @@ export function parseBtfFile(file: string, options: FileParseOptions = {}): BtfS
       if (spec) return spec;
     }
     paged.ensure(0, paged.size);
-    return isElf(paged.bytes) ? parseElfBtf(paged.bytes, options) : parseBtf(paged.bytes, options);
+    return parseAnyBtf(paged.bytes, options);
   } catch (e) {
     return new BtfError('io', `cannot read ${file}: ${(e as Error).message}`);
   }

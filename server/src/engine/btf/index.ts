@@ -5,17 +5,8 @@ export { BtfKind, BtfFuncLinkage, BtfVarLinkage, kindName, kindSince, BTF_KIND_M
 export { BtfError, isBtfError, type BtfErrorCode } from './errors';
 export { parseBtf, BtfSpec, MAX_RESOLVE_DEPTH, type ParseOptions, type StructOpsValueType } from './spec';
 export { parseElfBtf, readElfSections, isElf, type ElfSection } from './elf';
-export { parseBtfFile, type FileParseOptions } from './file';
+export { parseAnyBtf, parseBtfFile, type FileParseOptions } from './file';
 export { BtfBuilder, type BuilderOptions } from './writer';
 export { minimizeBtf, minimizeStructOps, structOpsRoots, closureOf, type MinimizeOptions } from './minimize';
 export { formatType, formatMember, formatStruct } from './print';
 export type * from './types';
-
-import { BtfError } from './errors';
-import { isElf, parseElfBtf } from './elf';
-import { type BtfSpec, type ParseOptions, parseBtf } from './spec';
-
-/** Raw BTF or an ELF file with a .BTF section, told apart by the magic. */
-export function parseAnyBtf(bytes: Uint8Array, options: ParseOptions = {}): BtfSpec | BtfError {
-  return isElf(bytes) ? parseElfBtf(bytes, options) : parseBtf(bytes, options);
-}

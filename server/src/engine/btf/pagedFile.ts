@@ -13,7 +13,7 @@ const SCRATCH_SIZE = 256 * 1024;
 let scratch: Buffer | undefined;
 
 /** The process's reused streaming buffer, at least `size` bytes (grown for huge type records). */
-export function scratchBuffer(size = SCRATCH_SIZE): Buffer {
+function scratchBuffer(size = SCRATCH_SIZE): Buffer {
   if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, SCRATCH_SIZE));
   return scratch;
 }

@@ -71,18 +71,6 @@ export class StringTable {
     return b[from + needle.length] === 0;
   }
 
-  /** True when the string at `off` starts with UTF-8 `prefix`. */
-  startsWith(off: number, prefix: Uint8Array): boolean {
-    if (off < this.startOff) return this.base ? this.base.startsWith(off, prefix) : false;
-    const rel = off - this.startOff;
-    const from = this.start + rel;
-    if (rel >= this.length || from + prefix.length >= this.start + this.length) return false;
-    this.pages?.ensure(from, prefix.length);
-    const b = this.bytes;
-    for (let i = 0; i < prefix.length; i++) if (b[from + i] !== prefix[i]) return false;
-    return true;
-  }
-
   /** Makes every string of this table and its base present (paged tables read them in one go). */
   ensureAll(): void {
     this.base?.ensureAll();

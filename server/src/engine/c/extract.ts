@@ -86,7 +86,7 @@ interface FunctionContribution {
  * then reparses a little and re-walks only that function.
  */
 interface FileMemo {
-  readonly context: string | undefined;
+  readonly context: string;
   readonly functions: ReadonlyMap<string, FunctionContribution>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
 }

@@ -58,12 +58,12 @@ export interface IndexSummary {
  * their own, what they include, and the Kbuild files of their directories and above (their
  * modules): every file a struct_ops finding can come from, unless a header's macro writes the
  * section. The second parses the other BPF programs (in a kernel tree, most of the parsing): only
- * through such a macro can they define struct_ops; and the other Kbuild files.
+ * through such a macro can they define struct_ops.
  */
 export interface IndexPhases {
   /** The first phase; its facts are stored. */
   readonly structOps: IndexSummary;
-  /** Candidates left to the second phase (C and Kbuild files). */
+  /** C files left to the second phase. */
   readonly deferred: number;
   /**
    * Resolves once the second phase's facts are stored too, with the summary of the whole index
@@ -159,7 +159,7 @@ export class WorkspaceIndex {
       ];
       // Kbuild files elsewhere say which module a source belongs to, and no other source has
       // struct_ops code: they are not kept (in a kernel tree, 2,300 files and most of the index's
-      // memory). A source that gains struct_ops code later has its Kbuild read then (kbuildNear).
+      // memory). A source that gains struct_ops code later has its Kbuild read then (moduleOf).
       const deferred: ListEntry[] = first.deferred
         .filter((f) => !dependencySet.has(f))
         .map((file) => ({ file, kind: 'c' as const, prefilter: 'relevant' as const }));
@@ -175,7 +175,6 @@ export class WorkspaceIndex {
       // A folder index started meanwhile owns the facts now.
       const cancelled = first.cancelled || superseded();
       if (!superseded()) for (const r of firstResults) this.storeUntouched(r, skipped);
-      this.moduleBySource = undefined;
       const structOps: IndexSummary = {
         candidates: first.candidates,
         indexed: this.cFacts.size + this.kbuildFacts.size,
@@ -184,7 +183,7 @@ export class WorkspaceIndex {
         cancelled,
         durationMs: performance.now() - started,
       };
-      if (cancelled) return { structOps, deferred: first.deferred.length + first.kbuild.length, complete: Promise.resolve(structOps) };
+      if (cancelled) return { structOps, deferred: deferred.length, complete: Promise.resolve(structOps) };
       const second = async (): Promise<IndexSummary> => {
         try {
           const parsed = parsingDeferred ?? this.parseFiles(deferred, undefined, { isCancelled, onChunk: onDeferred });
@@ -201,7 +200,6 @@ export class WorkspaceIndex {
             }
           }
           for (const r of all) this.storeUntouched(r, skipped);
-          this.moduleBySource = undefined;
           this.touched.clear();
           return {
             candidates: first.candidates,
@@ -407,7 +405,6 @@ export class WorkspaceIndex {
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { text });
     this.store(r, []);
-    if (r.kind === 'kbuild') this.moduleBySource = undefined;
     return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
   }
 
@@ -422,7 +419,6 @@ export class WorkspaceIndex {
     const r = indexFile(this.ctx, abs, kind, { prefilter: 'off' });
     if (r.kind === 'c' || r.kind === 'kbuild') this.store(r, []);
     else this.forget(abs);
-    if (kind === 'kbuild') this.moduleBySource = undefined;
     return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
   }
 

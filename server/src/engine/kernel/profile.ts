@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BtfError, BtfSpec, isElf, parseBtf, parseBtfFile, parseElfBtf } from '../btf';
+import { BtfError, BtfSpec, isElf, parseAnyBtf, parseBtfFile } from '../btf';
 import type { Logger } from '../common/logger';
 import {
   DEFAULT_LIBBPF_VERSION, type KernelVersion, type LibbpfVersion, isVersionError, parseKernelVersion, parseLibbpfVersion,
@@ -141,7 +141,7 @@ export class BtfFileCache {
     const entry = await this.read(file, kernelSysfs);
     if ('code' in entry) return entry;
     const bytes = entry.bytes;
-    const parse = () => (bytes ? parseFile(bytes, name, base) : parseBtfFile(file, { name, base, kernelSysfs }));
+    const parse = () => (bytes ? parseAnyBtf(bytes, { name, base }) : parseBtfFile(file, { name, base, kernelSysfs }));
     if (!base) return (entry.standalone ??= parse());
     let spec = entry.split.get(base);
     if (!spec) {
@@ -155,10 +155,6 @@ export class BtfFileCache {
   get size(): number {
     return this.entries.size;
   }
-}
-
-function parseFile(bytes: Uint8Array, name: string, base?: BtfSpec): BtfSpec | BtfError {
-  return isElf(bytes) ? parseElfBtf(bytes, { name, base }) : parseBtf(bytes, { name, base });
 }
 
 const sharedCache = new BtfFileCache();

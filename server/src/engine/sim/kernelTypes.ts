@@ -4,6 +4,7 @@
 
 import { BtfKind, type BtfSpec } from '../btf';
 import { Errno } from '../common/errno';
+import { memoPer } from '../common/memo';
 import type { BtfObject, KernelProfile } from '../kernel/profile';
 import { atLeast } from './versions';
 
@@ -38,14 +39,7 @@ const idsByName = new WeakMap<BtfSpec, Map<string, number | undefined>>();
 
 /** spec.findByNameKind, remembered per spec: a BtfSpec never changes, and the verifier checks ask for the same structs per program. */
 export function typeIdByName(spec: BtfSpec, name: string, kind: BtfKind): number | undefined {
-  let ids = idsByName.get(spec);
-  if (!ids) {
-    ids = new Map();
-    idsByName.set(spec, ids);
-  }
-  const key = `${kind}:${name}`;
-  if (!ids.has(key)) ids.set(key, spec.findByNameKind(name, kind));
-  return ids.get(key);
+  return memoPer(idsByName, spec, `${kind}:${name}`, () => spec.findByNameKind(name, kind));
 }
 
 /** find_ksym_btf_id: vmlinux first, then each module's own types in load order; first hit wins. */
@@ -84,17 +78,7 @@ const lookups = new WeakMap<KernelProfile, Map<string, KernelOpsType | KernelTyp
  * Returns the lookup error libbpf reports when it fails (LIB-09/LIB-10/LIB-11 material).
  */
 export function findKernelOpsType(profile: KernelProfile, bpfTypeName: string): KernelOpsType | KernelTypeLookupError {
-  let byName = lookups.get(profile);
-  if (!byName) {
-    byName = new Map();
-    lookups.set(profile, byName);
-  }
-  let found = byName.get(bpfTypeName);
-  if (!found) {
-    found = lookUp(profile, bpfTypeName);
-    byName.set(bpfTypeName, found);
-  }
-  return found;
+  return memoPer(lookups, profile, bpfTypeName, () => lookUp(profile, bpfTypeName));
 }
 
 function lookUp(profile: KernelProfile, bpfTypeName: string): KernelOpsType | KernelTypeLookupError {

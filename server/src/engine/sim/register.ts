@@ -840,6 +840,11 @@ export class WorkspaceModuleState {
     if (file.endsWith('.h') || !previous || !next || kernelSide(previous) || kernelSide(next)) this.registry = undefined;
   }
 
+  /** Rebuilds the registry on next use: a folder index changed many files at once. */
+  invalidate(): void {
+    this.registry = undefined;
+  }
+
   setAssumptions(module: string, assumptions: ModuleAssumptions): void {
     this.assumptions.set(module, assumptions);
     this.registry = undefined;
