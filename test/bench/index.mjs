@@ -16,7 +16,8 @@ const tarball = '/usr/src/linux-source-6.1.tar.xz';
 const cacheDir = process.env.STRUCT_OPS_CACHE ?? '/var/tmp/struct-ops-cache';
 const tree = path.join(cacheDir, 'linux-source-6.1');
 const changedFile = 'tools/testing/selftests/bpf/progs/bpf_cubic.c';
-const workers = Number(process.env.INDEX_WORKERS ?? '2');
+// Workers: INDEX_WORKERS, else what the server and CLI use (defaultIndexWorkers).
+const workers = process.env.INDEX_WORKERS ?? 'default';
 
 function ensureTree() {
   if (existsSync(path.join(tree, 'Makefile'))) return true;
@@ -90,7 +91,7 @@ const ratio = result.structOpsMs / rgMs;
 
 const row = (name, value, target, ok) => console.log(`${name.padEnd(34)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
 console.log(`tree: ${tree} (${result.candidates} candidates, ${result.indexed} indexed, ${result.skipped} skipped; ${result.maps} maps, ${result.programs} programs, ${result.legacyTypes} legacy types; facts ${result.factsHash})`);
-console.log(`workers: ${workers}; rg -l: ${rgMs.toFixed(0)} ms (runs ${rg1.toFixed(0)} / ${rg2.toFixed(0)}); index process wall ${idx.ms.toFixed(0)} ms`);
+console.log(`workers: ${result.workers}; rg -l: ${rgMs.toFixed(0)} ms (runs ${rg1.toFixed(0)} / ${rg2.toFixed(0)}); index process wall ${idx.ms.toFixed(0)} ms`);
 console.log(`phase 1 (struct_ops files, their includes and Kbuild files: ${result.structOpsIndexed} indexed; the editor's diagnostics and ready follow it); phase 2: ${result.deferred} other BPF programs and Kbuild files`);
 row('phase 1 / rg -l', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
 row('phase 1 wall', `${result.structOpsMs.toFixed(0)} ms`, '', true);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { WorkspaceIndex } from '../../server/src/engine/index/workspace';
+import { defaultIndexWorkers, WorkspaceIndex } from '../../server/src/engine/index/workspace';
 
 /** CPU time of every thread of this process (workers included) so far, in ms. */
 function cpuMs(): number {
@@ -15,7 +15,7 @@ function cpuMs(): number {
 
 async function main(): Promise<void> {
   const [tree, changedRel, workersArg] = process.argv.slice(2);
-  const workers = Number(workersArg ?? '2');
+  const workers = workersArg === undefined || workersArg === 'default' ? defaultIndexWorkers() : Number(workersArg);
   const here = __dirname;
   const index = await WorkspaceIndex.create({ wasm: { wasmDir: here }, workers, workerScript: path.join(here, 'indexWorker.js') });
   const started = performance.now();
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   for (const kbuild of index.kbuild()) hash.update(json(kbuild));
   console.log(
     JSON.stringify({
+      workers,
       structOpsMs,
       structOpsCpuMs,
       structOpsRssMiB,

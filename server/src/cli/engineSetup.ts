@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
+  defaultIndexWorkers,
   errnoName,
   findProjectConfig,
   formatConfigProblem,
@@ -66,7 +67,7 @@ export async function createEngine(args: ParsedArgs, config: ProjectConfig | und
     logger,
     includeDirs: [...(config?.includeDirs ?? []), ...(args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d))],
     defines: [...(config?.defines ?? []), ...(args.values.get('-D') ?? []).map(splitDefine)],
-    workers: env.workerScript ? 2 : 0,
+    workers: env.workerScript ? defaultIndexWorkers() : 0,
     workerScript: env.workerScript,
   });
 }

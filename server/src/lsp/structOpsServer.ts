@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  defaultIndexWorkers,
   describeProfile,
   formatConfigProblem,
   isProjectConfigFile,
@@ -125,7 +126,7 @@ export class StructOpsServer {
       wasm: paths.wasm,
       profilesDir: paths.profilesDir,
       logger,
-      workers: paths.workerScript ? 2 : 0,
+      workers: paths.workerScript ? defaultIndexWorkers() : 0,
       workerScript: paths.workerScript,
     });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));

@@ -93,7 +93,10 @@ describe('readCandidate', () => {
 
   it('prefilters on the literals struct_ops facts need', () => {
     const yes = ['SEC("license")', 'int BPF_STRUCT_OPS(x)', 'BPF_STRUCT_OPS_TYPE(tcp_congestion_ops)', 'struct bpf_struct_ops d;', 'register_bpf_struct_ops(&d, t)'];
+    // Literals are found from a short prefix, then checked whole: near misses before a real hit, at the very end.
+    yes.push('bpf_stat(); bpf_struct_ops', 'BPF_STAT BPF_STRUCT_OPS', 'bpf_struct_ops', 'x BPF_STRUCT_OPS');
     const no = ['int main(void);', 'USEC(1)', 'EC("x")', 'SEC ("x")', '"SEC"("x")', 'struct ops x;', 'case BPF_PROG_TYPE_STRUCT_OPS:'];
+    no.push('bpf_struct_op', 'x bpf_struct_opx', 'BPF_STRUCT_OP', 'bpf_stat bpf_stx', 'BPF_STRUCT_ops bpf_STRUCT_OPS');
     expect(yes.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(yes.map(() => true));
     expect(no.map((t) => passesPrefilter('c', Buffer.from(t)))).toEqual(no.map(() => false));
   });

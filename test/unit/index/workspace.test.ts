@@ -1,5 +1,7 @@
-// The workspace index over test/fixtures/c, in-thread and with two workers: queries, module
+// The workspace index over test/fixtures/c, in-thread and with one or two workers: queries, module
 // identity from Kbuild, include dependents, incremental update and removal; the two index phases.
+// Chunks of one file: with one worker, this thread reads part of the files and the worker the rest;
+// with two, the workers read them all (they may hold eight chunks each while the walk goes on).
 
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +15,7 @@ import { writePhaseWorkspace } from './phases';
 const roots = ['hid', 'module', 'multi', 'scx', 'shim', 'stage1'].map((d) => path.join(fixturesDir, d));
 
 async function indexFixtures(workers: number): Promise<WorkspaceIndex> {
-  const index = await WorkspaceIndex.create({ wasm, workers, workerScript: workers > 0 ? await bundledWorker() : undefined });
+  const index = await WorkspaceIndex.create({ wasm, workers, chunkSize: 1, workerScript: workers > 0 ? await bundledWorker() : undefined });
   const summary = await index.indexFolders(roots);
   expect(summary.cancelled).toBe(false);
   expect(summary.skipped.map((s) => s.reason)).toEqual([]);
@@ -22,7 +24,7 @@ async function indexFixtures(workers: number): Promise<WorkspaceIndex> {
 
 const rel = (f: string): string => path.relative(fixturesDir, f);
 
-describe.each([0, 2])('WorkspaceIndex with %i workers', (workers) => {
+describe.each([0, 1, 2])('WorkspaceIndex with %i workers', (workers) => {
   it('answers map, program, type, descriptor and registration queries', async () => {
     const index = await indexFixtures(workers);
     expect(index.maps().map((m) => `${rel(m.file)}:${m.item.name}`)).toEqual([
@@ -77,8 +79,8 @@ describe('incremental updates', () => {
   });
 });
 
-describe.each([0, 2])('two index phases with %i workers', (workers) => {
-  const create = async () => WorkspaceIndex.create({ wasm, workers, workerScript: workers > 0 ? await bundledWorker() : undefined });
+describe.each([0, 1, 2])('two index phases with %i workers', (workers) => {
+  const create = async () => WorkspaceIndex.create({ wasm, workers, chunkSize: 1, workerScript: workers > 0 ? await bundledWorker() : undefined });
   const mapNames = (index: WorkspaceIndex) => index.maps().map((m) => `${path.basename(m.file)}:${m.item.name}`);
 
   it('stores struct_ops files first and the other BPF programs when the second phase completes', async () => {

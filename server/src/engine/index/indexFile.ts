@@ -36,18 +36,19 @@ export interface IndexFileContext {
   readonly maxFileSize: number;
 }
 
-/** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
-export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: Prefilter } = {}): FileResult {
-  let text = options.text;
-  if (text === undefined) {
-    const read = readCandidate(file, kind, ctx.maxFileSize, options.prefilter ?? 'relevant');
-    if (read.kind === 'filtered' || read.kind === 'deferred') return { kind: read.kind, file };
-    if (read.kind === 'skipped') {
-      ctx.logger.debug(`index: skipped ${file}: ${read.reason}`);
-      return { kind: 'skipped', file, reason: read.reason };
-    }
-    text = read.text;
+/** The read step of indexFile: the text to extract, or the file's result when there is none. Never throws. */
+export function readForIndex(file: string, kind: CandidateKind, maxFileSize: number, prefilter: Prefilter, logger: Logger): FileResult | { readonly kind: 'text'; readonly text: string } {
+  const read = readCandidate(file, kind, maxFileSize, prefilter);
+  if (read.kind === 'filtered' || read.kind === 'deferred') return { kind: read.kind, file };
+  if (read.kind === 'skipped') {
+    logger.debug(`index: skipped ${file}: ${read.reason}`);
+    return { kind: 'skipped', file, reason: read.reason };
   }
+  return read;
+}
+
+/** The extract step of indexFile: C or Kbuild facts from a text. Never throws. */
+export function extractIndexed(ctx: IndexFileContext, file: string, kind: CandidateKind, text: string): FileResult {
   try {
     if (kind === 'kbuild') return { kind: 'kbuild', file, kbuild: parseKbuild(file, text) };
     const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache };
@@ -58,4 +59,11 @@ export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKi
     ctx.logger.error(`index: ${file}: ${error instanceof Error ? (error.stack ?? reason) : reason}`);
     return { kind: 'skipped', file, reason };
   }
+}
+
+/** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
+export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: Prefilter } = {}): FileResult {
+  if (options.text !== undefined) return extractIndexed(ctx, file, kind, options.text);
+  const read = readForIndex(file, kind, ctx.maxFileSize, options.prefilter ?? 'relevant', ctx.logger);
+  return read.kind === 'text' ? extractIndexed(ctx, file, kind, read.text) : read;
 }

@@ -1,12 +1,13 @@
 // Worker-thread entry for the workspace index (bundled as server/out/indexWorker.js): loads the
-// parser wasm once, then turns chunks of candidate files into FileResults. Logs go to the parent.
+// parser wasm once, then turns chunks of candidate files into FileResults. Reading and filtering
+// start before the parser is loaded: most files need no parse. Logs go to the parent.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser, type CParserOptions } from '../c/parser';
 import { PreprocessorCache } from '../c/preprocessor';
 import type { Logger } from '../common/logger';
-import { indexFile, type FileResult, type PortableExtractOptions } from './indexFile';
-import type { CandidateKind, Prefilter } from './scan';
+import { extractIndexed, readForIndex, type FileResult, type PortableExtractOptions } from './indexFile';
+import { candidateKind, type Prefilter } from './scan';
 
 export interface WorkerInit {
   readonly wasm: CParserOptions;
@@ -16,7 +17,8 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { readonly type: 'chunk'; readonly id: number; readonly files: readonly { readonly file: string; readonly kind: CandidateKind; readonly prefilter: Prefilter }[] }
+  /** `files`: paths joined by newlines (cheaper to send than an array of them); each is C or Kbuild by its name. */
+  | { readonly type: 'chunk'; readonly id: number; readonly files: string; readonly prefilter: Prefilter }
   | { readonly type: 'invalidate'; readonly files: readonly string[] };
 
 export type FromWorker =
@@ -41,22 +43,30 @@ function main(): void {
       for (const f of message.files) cache.invalidate(f);
       return;
     }
+    const results: FileResult[] = [];
+    const texts: { file: string; text: string }[] = [];
+    let filtered = 0;
+    for (const file of message.files.split('\n')) {
+      const read = readForIndex(file, candidateKind(file) ?? 'c', init.maxFileSize, message.prefilter, logger);
+      if (read.kind === 'text') texts.push({ file, text: read.text });
+      else if (read.kind === 'filtered') filtered++;
+      else results.push(read);
+    }
+    const post = () => port.postMessage({ type: 'result', id: message.id, results, filtered } satisfies FromWorker);
+    if (texts.length === 0) {
+      post();
+      return;
+    }
     void parser.then(
       (p) => {
         const ctx = { parser: p, cache, logger, extract: init.extract, maxFileSize: init.maxFileSize };
-        const results: FileResult[] = [];
-        let filtered = 0;
-        for (const f of message.files) {
-          const r = indexFile(ctx, f.file, f.kind, { prefilter: f.prefilter });
-          if (r.kind === 'filtered') filtered++;
-          else results.push(r);
-        }
-        port.postMessage({ type: 'result', id: message.id, results, filtered } satisfies FromWorker);
+        for (const { file, text } of texts) results.push(extractIndexed(ctx, file, candidateKind(file) ?? 'c', text));
+        post();
       },
       (error: unknown) => {
         logger.error(`index worker: cannot load the parser: ${error instanceof Error ? error.message : String(error)}`);
-        const results = message.files.map((f) => ({ kind: 'skipped', file: f.file, reason: 'parser unavailable' }) as const);
-        port.postMessage({ type: 'result', id: message.id, results, filtered: 0 } satisfies FromWorker);
+        for (const { file } of texts) results.push({ kind: 'skipped', file, reason: 'parser unavailable' });
+        post();
       },
     );
   });

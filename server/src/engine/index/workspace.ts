@@ -3,6 +3,7 @@
 // types, descriptors, registrations, module identity). Parsing runs in worker threads or in-thread,
 // in two phases: struct_ops files first, then the other BPF programs (IndexPhases).
 
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
@@ -10,9 +11,17 @@ import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
-import { indexFile, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
+import { indexFile, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
 import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter } from './scan';
+
+/**
+ * Workers for a folder index: a core each but one, as this thread reads files too (at least one;
+ * at most three, as each costs ~20 MiB and reading soon waits on the file system).
+ */
+export function defaultIndexWorkers(): number {
+  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
+}
 
 export interface WorkspaceIndexOptions {
   readonly wasm: CParserOptions;
@@ -223,7 +232,9 @@ export class WorkspaceIndex {
   /**
    * The first phase's reads, streamed from the walk: facts of the C files with struct_ops
    * evidence; the other relevant C files are returned as `deferred`, unparsed, and the Kbuild
-   * files as `kbuild`, unread.
+   * files as `kbuild`, unread. With workers, this thread reads and filters too, a chunk at a time
+   * between events, once the walk is done (it has nothing else to do then); the few files it finds
+   * with struct_ops code are parsed by the workers, so no parse holds up this thread's requests.
    */
   private async parseStructOpsCandidates(
     roots: readonly string[],
@@ -231,14 +242,16 @@ export class WorkspaceIndex {
     run: IndexRunOptions,
   ): Promise<{ candidates: number; results: FileResult[]; deferred: string[]; kbuild: string[]; filtered: number; cancelled: boolean }> {
     const chunkSize = this.options.chunkSize ?? 256;
-    const pending: Promise<ChunkOutcome>[] = [];
+    const queue: string[][] = [];
+    const outcomes: Promise<ChunkOutcome>[] = [];
     const kbuild: string[] = [];
     const cFiles: string[] = [];
-    let chunk: ListEntry[] = [];
-    const flush = (): void => {
-      if (chunk.length === 0 || !pool) return;
-      pending.push(pool.run(chunk));
-      chunk = [];
+    let chunk: string[] = [];
+    // Chunks a worker may hold: during the walk (no result arrives until it ends) enough to keep a
+    // booting worker busy until then; afterwards a couple, so this thread and the workers share the rest.
+    let ahead = WALK_CHUNKS_AHEAD;
+    const feed = (): void => {
+      while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push(pool.run(queue.shift() ?? [], 'structOps'));
     };
     const scan = scanFolders(roots, {
       exclude: this.options.exclude,
@@ -248,12 +261,16 @@ export class WorkspaceIndex {
         if (kind === 'kbuild') kbuild.push(file);
         else if (!pool) cFiles.push(file);
         else {
-          chunk.push({ file, kind, prefilter: 'structOps' });
-          if (chunk.length >= chunkSize) flush();
+          chunk.push(file);
+          if (chunk.length >= chunkSize) {
+            queue.push(chunk);
+            chunk = [];
+            feed();
+          }
         }
       },
     });
-    flush();
+    if (chunk.length > 0) queue.push(chunk);
     run.onProgress?.({ phase: 'scan', done: scan.count, total: scan.count });
     this.cache.clear();
 
@@ -261,19 +278,40 @@ export class WorkspaceIndex {
     const deferred: string[] = [];
     let filtered = 0;
     let cancelled = scan.cancelled;
+    let done = 0;
     const total = scan.count - kbuild.length;
     const take = (r: FileResult): void => {
       if (r.kind === 'deferred') deferred.push(r.file);
+      else if (r.kind === 'filtered') filtered++;
       else results.push(r);
     };
     if (pool) {
-      let done = 0;
-      for (const p of pending) {
+      ahead = SHARED_CHUNKS_AHEAD;
+      for (let mine = cancelled ? undefined : queue.pop(); mine; mine = queue.pop()) {
+        feed();
+        const toParse: string[] = [];
+        for (const file of mine) {
+          const r = readForIndex(file, 'c', this.ctx.maxFileSize, 'structOps', this.logger);
+          if (r.kind === 'text') toParse.push(file);
+          else take(r);
+        }
+        if (toParse.length > 0) outcomes.push(pool.run(toParse, 'off'));
+        done += mine.length;
+        run.onProgress?.({ phase: 'index', done, total });
+        await yieldToLoop();
+        if (run.isCancelled?.()) {
+          cancelled = true;
+          break;
+        }
+        feed();
+      }
+      // Parses handed over above were counted when read here.
+      for (const p of outcomes) {
         const outcome = await p;
         outcome.results.forEach(take);
         filtered += outcome.filtered;
         done += outcome.results.length + outcome.filtered;
-        run.onProgress?.({ phase: 'index', done, total });
+        run.onProgress?.({ phase: 'index', done: Math.min(done, total), total });
         if (run.isCancelled?.()) {
           cancelled = true;
           break;
@@ -281,9 +319,7 @@ export class WorkspaceIndex {
       }
     } else {
       for (let i = 0; i < cFiles.length && !cancelled; i++) {
-        const r = indexFile(this.ctx, cFiles[i], 'c', { prefilter: 'structOps' });
-        if (r.kind === 'filtered') filtered++;
-        else take(r);
+        take(indexFile(this.ctx, cFiles[i], 'c', { prefilter: 'structOps' }));
         if (i % 256 === 255) {
           run.onProgress?.({ phase: 'index', done: i + 1, total });
           await yieldToLoop();
@@ -321,7 +357,10 @@ export class WorkspaceIndex {
     let done = 0;
     if (pool) {
       const pending: Promise<ChunkOutcome>[] = [];
-      for (let i = 0; i < files.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(files.slice(i, i + LIST_CHUNK_SIZE)));
+      for (const prefilter of ['off', 'relevant', 'structOps'] as const) {
+        const paths = files.filter((f) => f.prefilter === prefilter).map((f) => f.file);
+        for (let i = 0; i < paths.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(paths.slice(i, i + LIST_CHUNK_SIZE), prefilter));
+      }
       for (const p of pending) {
         const outcome = await p;
         results.push(...outcome.results);
@@ -536,8 +575,8 @@ interface ChunkOutcome {
   readonly filtered: number;
 }
 
-function failedChunk(files: readonly { file: string }[], reason: string): ChunkOutcome {
-  return { results: files.map((f) => ({ kind: 'skipped', file: f.file, reason }) as const), filtered: 0 };
+function failedChunk(files: readonly string[], reason: string): ChunkOutcome {
+  return { results: files.map((file) => ({ kind: 'skipped', file, reason }) as const), filtered: 0 };
 }
 
 /** A file to index and how its read filters. */
@@ -546,6 +585,11 @@ interface ListEntry {
   readonly kind: CandidateKind;
   readonly prefilter: Prefilter;
 }
+
+/** Walk chunks a worker may hold while the walk goes on (see parseStructOpsCandidates). */
+const WALK_CHUNKS_AHEAD = 8;
+/** Chunks a worker may hold once this thread reads too. */
+const SHARED_CHUNKS_AHEAD = 2;
 
 /** Files per worker message for lists known in full (dependencies, the second phase): small, so the workers share them evenly. */
 const LIST_CHUNK_SIZE = 16;
@@ -563,7 +607,7 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 /** Runs chunks on N workers, least-loaded first; a worker that dies fails its chunks as skipped files. */
 class WorkerPool {
   private readonly workers: { worker: Worker; load: number; alive: boolean }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: ChunkOutcome) => void; files: readonly { file: string }[]; worker: number }>();
+  private readonly waiting = new Map<number, { resolve: (r: ChunkOutcome) => void; files: readonly string[]; worker: number }>();
   private nextId = 0;
 
   constructor(script: string, init: WorkerInit, n: number, private readonly logger: Logger) {
@@ -579,7 +623,18 @@ class WorkerPool {
     }
   }
 
-  run(files: readonly ListEntry[]): Promise<ChunkOutcome> {
+  /** Live workers. */
+  get size(): number {
+    return this.workers.filter((w) => w.alive).length;
+  }
+
+  /** Chunks sent and not answered yet. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** Indexes the files (C or Kbuild by name) on the least-loaded live worker. */
+  run(files: readonly string[], prefilter: Prefilter): Promise<ChunkOutcome> {
     const live = this.workers.map((w, i) => ({ w, i })).filter((x) => x.w.alive);
     if (live.length === 0) return Promise.resolve(failedChunk(files, 'index worker unavailable'));
     const target = live.reduce((a, b) => (b.w.load < a.w.load ? b : a));
@@ -587,7 +642,7 @@ class WorkerPool {
     target.w.load += files.length;
     return new Promise((resolve) => {
       this.waiting.set(id, { resolve, files, worker: target.i });
-      target.w.worker.postMessage({ type: 'chunk', id, files } satisfies ToWorker);
+      target.w.worker.postMessage({ type: 'chunk', id, files: files.join('\n'), prefilter } satisfies ToWorker);
     });
   }
 
