@@ -78,13 +78,17 @@ async function measure(name, command, args, workspace, file, waitForIndex = fals
   const uri = pathToFileURL(file).toString();
   const c = client(command, args, workspace);
   const rootUri = pathToFileURL(workspace).toString();
-  const t0 = performance.now();
+  const started = performance.now();
   await c.request('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'w' }], capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } } });
   // The server's indexing progress ends when its folder index is complete (both phases).
   const indexed = c.next((m) => m.method === '$/progress' && m.params?.value?.kind === 'end');
   c.notify('initialized', {});
   const diagnosticsFor = () => c.next((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
   let first = diagnosticsFor();
+  // The issue's measure: didOpen -> first diagnostics, the BTF still unread (it loads once
+  // initialized). The server's start (spawn to initialize response) is printed beside it.
+  const t0 = performance.now();
+  const startMs = t0 - started;
   c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
   await first;
   const open = performance.now() - t0;
@@ -116,7 +120,7 @@ async function measure(name, command, args, workspace, file, waitForIndex = fals
   }
   const rss = rssMiB(c.child.pid);
   c.stop();
-  return { name, openMs: open, editP50Ms: pct(latencies, 0.5), editP95Ms: pct(latencies, 0.95), rssMiB: rss };
+  return { name, startMs, openMs: open, editP50Ms: pct(latencies, 0.5), editP95Ms: pct(latencies, 0.95), rssMiB: rss };
 }
 
 const ws = path.join(work, 'ws');
@@ -151,7 +155,7 @@ else {
   for (const r of results) {
     if (r.skipped) { console.log(`${r.name}: skipped, ${r.skipped}`); continue; }
     const ratio = (v, a) => (anchor && a ? ` (${(v / a).toFixed(2)}x clangd)` : '');
-    console.log(`${r.name}: open with cold BTF ${r.openMs.toFixed(0)} ms${ratio(r.openMs, anchor?.openMs)}, edit p50 ${r.editP50Ms.toFixed(1)} ms p95 ${r.editP95Ms.toFixed(1)} ms${ratio(r.editP95Ms, anchor?.editP95Ms)}, RSS ${r.rssMiB.toFixed(0)} MiB${ratio(r.rssMiB, anchor?.rssMiB)}`);
+    console.log(`${r.name}: open with cold BTF ${r.openMs.toFixed(0)} ms${ratio(r.openMs, anchor?.openMs)} (after a start of ${r.startMs.toFixed(0)} ms), edit p50 ${r.editP50Ms.toFixed(1)} ms p95 ${r.editP95Ms.toFixed(1)} ms${ratio(r.editP95Ms, anchor?.editP95Ms)}, RSS ${r.rssMiB.toFixed(0)} MiB${ratio(r.rssMiB, anchor?.rssMiB)}`);
   }
   console.log('targets: edit p95 <= 20 ms, open with cold BTF <= 300 ms, RSS <= 150 MiB');
 }
