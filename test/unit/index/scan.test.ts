@@ -35,8 +35,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('scanFolders', () => {
-  it('honours .gitignore in a git work tree, and exclude globs', () => {
-    const r = scanFolders([path.join(dir, 'repo')], { exclude: ['vendor/**'] });
+  it('honours .gitignore in a git work tree, and exclude globs', async () => {
+    const r = await scanFolders([path.join(dir, 'repo')], { exclude: ['vendor/**'] });
     expect(r.files.map((f) => [path.relative(path.join(dir, 'repo'), f.file), f.kind])).toEqual([
       ['src/a.bpf.c', 'c'],
       ['src/keep.gen.c', 'c'],
@@ -46,21 +46,49 @@ describe('scanFolders', () => {
     ]);
   });
 
-  it('lists a file once when roots overlap, and hands candidates to onFile instead of `files`', () => {
+  it('lists a file once when roots overlap, and hands candidates to onFile instead of `files`', async () => {
     const repo = path.join(dir, 'repo');
-    const overlapping = scanFolders([repo, path.join(repo, 'src'), path.join(repo, 'src/a.bpf.c')], { exclude: ['vendor/**'] });
+    const overlapping = await scanFolders([repo, path.join(repo, 'src'), path.join(repo, 'src/a.bpf.c')], { exclude: ['vendor/**'] });
     // src/ walked as a root of its own does not see repo/.gitignore, so it adds skip.gen.c.
     expect(overlapping.files.map((f) => path.relative(repo, f.file)).sort()).toEqual(['src/a.bpf.c', 'src/keep.gen.c', 'src/plain.c', 'src/skip.gen.c', 'src/top_only.c', 'sub/Kbuild']);
     expect(overlapping.count).toBe(6);
     const streamed: string[] = [];
-    const r = scanFolders([repo], { exclude: ['vendor/**'], onFile: (file) => streamed.push(path.relative(repo, file)) });
+    const r = await scanFolders([repo], { exclude: ['vendor/**'], onFile: (file) => streamed.push(path.relative(repo, file)) });
     expect(r.files).toEqual([]);
     expect(r.count).toBe(5);
     expect(streamed).toEqual(['src/a.bpf.c', 'src/keep.gen.c', 'src/plain.c', 'src/top_only.c', 'sub/Kbuild']);
   });
 
-  it('ignores .gitignore outside git work trees (an unpacked tarball)', () => {
-    expect(scanFolders([path.join(dir, 'loose')]).files.map((f) => path.basename(f.file))).toEqual(['in_tarball.c']);
+  it('ignores .gitignore outside git work trees (an unpacked tarball)', async () => {
+    expect((await scanFolders([path.join(dir, 'loose')])).files.map((f) => path.basename(f.file))).toEqual(['in_tarball.c']);
+  });
+
+  it('lets other work run while it walks a large tree, depth first in name order, and stops when cancelled', async () => {
+    const big = path.join(dir, 'big');
+    for (let a = 0; a < 40; a++) {
+      for (let b = 0; b < 50; b++) {
+        const sub = path.join(big, `a${String(a).padStart(2, '0')}`, `b${String(b).padStart(2, '0')}`);
+        mkdirSync(sub, { recursive: true });
+        writeFileSync(path.join(sub, 'f.c'), '');
+      }
+    }
+    let turns = 0;
+    let walking = true;
+    const turn = (): void => {
+      turns++;
+      if (walking) setImmediate(turn);
+    };
+    setImmediate(turn);
+    // Slices of no time: the walk yields after every entry.
+    const r = await scanFolders([big], { sliceMs: 0 });
+    walking = false;
+    const names = r.files.map((f) => path.relative(big, f.file));
+    expect(names).toHaveLength(2000);
+    expect(names).toEqual([...names].sort());
+    expect(turns).toBeGreaterThan(1000);
+    const stopped = await scanFolders([big], { sliceMs: 0, isCancelled: () => true });
+    expect(stopped.cancelled).toBe(true);
+    expect(stopped.count).toBeLessThan(2000);
   });
 });
 

@@ -245,6 +245,8 @@ export interface ScanOptions {
    * candidates are then handed over only here: `files` stays empty (a kernel tree has ~60k).
    */
   readonly onFile?: (file: string, kind: CandidateKind) => void;
+  /** Longest the walk runs between turns of the event loop (default WALK_SLICE_MS). */
+  readonly sliceMs?: number;
 }
 
 export interface ScanResult {
@@ -266,14 +268,30 @@ function insideGitWorkTree(dir: string): boolean {
   }
 }
 
-/** Lists candidate files under the roots (sorted per directory), each once; unreadable directories are logged and skipped. */
-export function scanFolders(roots: readonly string[], options: ScanOptions = {}): ScanResult {
+/** Longest the walk runs before it lets other work on its thread go first (see scanFolders). */
+const WALK_SLICE_MS = 10;
+
+/** A directory being listed: its entries (sorted) and the next one to look at. */
+interface WalkFrame {
+  readonly root: string;
+  readonly dir: string;
+  readonly entries: readonly fs.Dirent[];
+  readonly scopes: IgnoreScope[];
+  readonly useGitignore: boolean;
+  next: number;
+}
+
+/**
+ * Lists candidate files under the roots (sorted per directory, depth first), each once; unreadable
+ * directories are logged and skipped. The walk yields to the event loop every WALK_SLICE_MS: a
+ * kernel tree takes a few hundred milliseconds to list, and a language server must answer meanwhile.
+ */
+export async function scanFolders(roots: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const excludes = (options.exclude ?? []).map((g) => new RegExp(`^${globToRegex(g.replace(/^\.\//, ''))}$`));
   const files: { file: string; kind: CandidateKind }[] = [];
   // Symlinks are not followed, so only overlapping roots can list a file twice.
   const seen = roots.length > 1 ? new Set<string>() : undefined;
   let count = 0;
-  let cancelled = false;
   const found = (file: string, kind: CandidateKind): void => {
     if (seen) {
       if (seen.has(file)) return;
@@ -284,17 +302,14 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
     else files.push({ file, kind });
   };
 
-  const walk = (root: string, dir: string, scopes: IgnoreScope[], useGitignore: boolean): void => {
-    if (cancelled || options.isCancelled?.()) {
-      cancelled = true;
-      return;
-    }
+  /** The frame listing `dir`, or undefined when it cannot be read. */
+  const open = (root: string, dir: string, scopes: IgnoreScope[], useGitignore: boolean): WalkFrame | undefined => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       options.logger?.debug(`index: skipped directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      return;
+      return undefined;
     }
     let here = scopes;
     if (useGitignore && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
@@ -305,23 +320,46 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
-    for (const entry of entries) {
+    return { root, dir, entries, scopes: here, useGitignore, next: 0 };
+  };
+
+  const walk = async (first: WalkFrame): Promise<boolean> => {
+    const stack = [first];
+    const sliceMs = options.sliceMs ?? WALK_SLICE_MS;
+    let sliceEnd = performance.now() + sliceMs;
+    while (stack.length > 0) {
+      if (performance.now() > sliceEnd) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (options.isCancelled?.()) return false;
+        sliceEnd = performance.now() + sliceMs;
+      }
+      const frame = stack[stack.length - 1];
+      if (frame.next >= frame.entries.length) {
+        stack.pop();
+        continue;
+      }
+      const entry = frame.entries[frame.next++];
       if (entry.name === '.git') continue;
       const isDir = entry.isDirectory();
       // Symlinks, sockets: not followed.
       const kind = !isDir && entry.isFile() ? candidateKind(entry.name) : undefined;
       if (!isDir && !kind) continue;
-      const abs = prefix + entry.name;
+      const abs = (frame.dir.endsWith(path.sep) ? frame.dir : frame.dir + path.sep) + entry.name;
       if (excludes.length > 0) {
-        const rel = abs.slice(root.length + 1).split(path.sep).join('/');
+        const rel = abs.slice(frame.root.length + 1).split(path.sep).join('/');
         if (excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')))) continue;
       }
-      if (here.length > 0 && ignored(here, abs, isDir)) continue;
+      if (frame.scopes.length > 0 && ignored(frame.scopes, abs, isDir)) continue;
       if (kind) found(abs, kind);
-      else walk(root, abs, here, useGitignore);
+      else {
+        const child = open(frame.root, abs, frame.scopes, frame.useGitignore);
+        if (child) stack.push(child);
+      }
     }
+    return true;
   };
+
+  let cancelled = false;
   for (const root of roots) {
     const abs = path.resolve(root);
     let isFile = false;
@@ -331,11 +369,16 @@ export function scanFolders(roots: readonly string[], options: ScanOptions = {})
       options.logger?.debug(`index: ${abs} does not exist; skipped`);
       continue;
     }
-    if (!isFile) walk(abs, abs, [], insideGitWorkTree(abs));
-    else {
+    if (isFile) {
       // A file named directly is a candidate whatever .gitignore says.
       const kind = candidateKind(path.basename(abs));
       if (kind) found(abs, kind);
+      continue;
+    }
+    const frame = open(abs, abs, [], insideGitWorkTree(abs));
+    if (frame && !(await walk(frame))) {
+      cancelled = true;
+      break;
     }
   }
   return { files, count, cancelled };

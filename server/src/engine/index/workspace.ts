@@ -247,13 +247,13 @@ export class WorkspaceIndex {
     const kbuild: string[] = [];
     const cFiles: string[] = [];
     let chunk: string[] = [];
-    // Chunks a worker may hold: during the walk (no result arrives until it ends) enough to keep a
-    // booting worker busy until then; afterwards a couple, so this thread and the workers share the rest.
+    // Chunks a worker may hold: during the walk (this thread only lists directories) enough to keep
+    // a booting worker busy; afterwards a couple, so this thread and the workers share the rest.
     let ahead = WALK_CHUNKS_AHEAD;
     const feed = (): void => {
       while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push(pool.run(queue.shift() ?? [], 'structOps'));
     };
-    const scan = scanFolders(roots, {
+    const scan = await scanFolders(roots, {
       exclude: this.options.exclude,
       logger: this.logger,
       isCancelled: run.isCancelled,
@@ -290,10 +290,16 @@ export class WorkspaceIndex {
       for (let mine = cancelled ? undefined : queue.pop(); mine; mine = queue.pop()) {
         feed();
         const toParse: string[] = [];
-        for (const file of mine) {
-          const r = readForIndex(file, 'c', this.ctx.maxFileSize, 'structOps', this.logger);
-          if (r.kind === 'text') toParse.push(file);
+        let sliceEnd = performance.now() + READ_SLICE_MS;
+        for (let i = 0; i < mine.length; i++) {
+          const r = readForIndex(mine[i], 'c', this.ctx.maxFileSize, 'structOps', this.logger);
+          if (r.kind === 'text') toParse.push(mine[i]);
           else take(r);
+          if (performance.now() > sliceEnd && i + 1 < mine.length) {
+            await yieldToLoop();
+            feed();
+            sliceEnd = performance.now() + READ_SLICE_MS;
+          }
         }
         if (toParse.length > 0) outcomes.push(pool.run(toParse, 'off'));
         done += mine.length;
@@ -585,6 +591,9 @@ interface ListEntry {
   readonly kind: CandidateKind;
   readonly prefilter: Prefilter;
 }
+
+/** Longest this thread reads files between turns of the event loop (it answers the editor in the server). */
+const READ_SLICE_MS = 10;
 
 /** Walk chunks a worker may hold while the walk goes on (see parseStructOpsCandidates). */
 const WALK_CHUNKS_AHEAD = 8;
