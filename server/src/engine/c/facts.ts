@@ -31,6 +31,15 @@ export interface CMember {
   readonly alignAttribute?: number;
 }
 
+/**
+ * Whether clang gives the member a BTF member: unnamed bit-fields (`int :0;`, or the `long: 64;`
+ * padding bpftool writes into vmlinux.h) only shape the layout. libbpf walks BTF members, so
+ * member indexes and "not found in kernel" checks must skip them too.
+ */
+export function isBtfMember(m: CMember): boolean {
+  return !(m.bitfieldWidth !== undefined && m.name === '');
+}
+
 export interface CTypeDefinition {
   readonly kind: 'struct' | 'union' | 'enum' | 'typedef';
   readonly name: string;

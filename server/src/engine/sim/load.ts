@@ -2,7 +2,7 @@
 // map's kernel type and matching its members by name (libbpf.c init_kern_struct_ops_maps,
 // bpf_map__init_kern_struct_ops), LIB-09..18.
 
-import type { CMember, MemberInit, StructOpsMap } from '../c/facts';
+import { isBtfMember, type CMember, type MemberInit, type StructOpsMap } from '../c/facts';
 import { BtfKind, type BtfSpec } from '../btf';
 import { Errno } from '../common/errno';
 import type { Location } from '../common/location';
@@ -81,7 +81,7 @@ class MapLoader {
     const inits = new Map(map.members.map((m) => [m.name, m]));
     const localDefinition = this.input.localType(map.typeName);
     const localMembers: LocalMember[] = localDefinition
-      ? localDefinition.members.map((m) => ({ name: m.name, location: m.location, source: m }))
+      ? localDefinition.members.filter(isBtfMember).map((m) => ({ name: m.name, location: m.location, source: m }))
       : kernelType.members.map((m) => ({ name: m.name, location: map.typeLocation }));
     const localNames = new Set(localMembers.map((m) => m.name));
     const errorsBefore = this.errorCount();

@@ -1,7 +1,7 @@
 // Phase `open` (libbpf bpf_object__open): ELF sections, programs and the struct_ops relocations
 // that wire programs into map members. No syscall happens here (struct-ops-semantics.md §3).
 
-import type { MemberInit, StructOpsMap } from '../c/facts';
+import { isBtfMember, type MemberInit, type StructOpsMap } from '../c/facts';
 import { Errno } from '../common/errno';
 import { CheckId } from './checks';
 import { classifyMapSection, classifyProgramSection, findFunction, findProgram, isStructOpsDataSection, type BpfObjectInput } from './objectModel';
@@ -117,7 +117,7 @@ function wiredMember(input: BpfObjectInput, map: StructOpsMap, member: MemberIni
   }
   if (atLeast(libbpf, 1, 4)) return undefined;
   // libbpf <= 1.3 ties the program to the local type and member index at open (LIB-17 moved this to load in 1.4).
-  const memberIndex = local ? local.members.findIndex((m) => m.name === member.name) : -1;
+  const memberIndex = local ? local.members.filter(isBtfMember).findIndex((m) => m.name === member.name) : -1;
   const first = firstUse.get(name);
   if (!first) {
     firstUse.set(name, { typeName: map.typeName, memberIndex, map: map.name, member });

@@ -3,7 +3,7 @@
 // split BTF on the profile's vmlinux, reusing base type ids for types vmlinux already has.
 
 import { BtfBuilder, BtfError, BtfKind, parseBtf, type BtfSpec, type NewBtfType } from '../btf';
-import type { CFunction, CMember, CType, CTypeDefinition } from '../c/facts';
+import { isBtfMember, type CFunction, type CMember, type CType, type CTypeDefinition } from '../c/facts';
 import type { Location } from '../common/location';
 import { KERNEL_TYPEDEFS, parseBaseType, type BaseType } from './builtins';
 import { layoutRecord, type LayoutMember } from './layout';
@@ -330,9 +330,9 @@ class Synthesizer {
       }
     });
     const layout = layoutRecord(layoutMembers, { union, packed: def.packed, alignAttribute: def.alignAttribute });
-    // Unnamed `:0` bitfields are layout directives only: no BTF member (clang and pahole drop them).
+    // Unnamed bitfields are layout directives only: no BTF member (clang and pahole drop them).
     const members = def.members
-      .map((m, i) => ({ name: m.name, type: refs[i].id, bitOffset: layout.members[i].bitOffset, bitfieldSize: layout.members[i].bitfieldSize, keep: !(m.bitfieldWidth !== undefined && m.name === '') }))
+      .map((m, i) => ({ name: m.name, type: refs[i].id, bitOffset: layout.members[i].bitOffset, bitfieldSize: layout.members[i].bitfieldSize, keep: isBtfMember(m) }))
       .filter((m) => m.keep)
       .map(({ keep: _keep, ...m }) => m);
     this.entries[id - this.startId] = { kind: union ? BtfKind.Union : BtfKind.Struct, name: def.name, size: layout.size, members };
