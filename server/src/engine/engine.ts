@@ -182,7 +182,7 @@ export class StructOpsEngine {
     const cached = plain ? this.traces.get(facts) : undefined;
     if (cached && cached.profile === modules.profile && cached.registered === registered) return cached.trace;
     const note = modules.noteStep();
-    const trace = simulateObject(objectInput(facts, (file) => this.index.facts(file)), modules.profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader, {
+    const trace = simulateObject(objectInput(facts, this.index), modules.profile, (typeName) => (registered[typeName] ? new Set(registered[typeName]) : undefined), loader, {
       preamble: note ? [note] : [],
       mapCreate: (map) => modules.mapCreateFindings(map),
       progLoad: (maps, already) => modules.progLoadFindings(maps, facts.programs, already),
@@ -243,15 +243,16 @@ export class StructOpsEngine {
 
 /**
  * The object a BPF source compiles to. Its local types are the file's own definitions, then those
- * of the headers it includes that the index holds (a module's header: clang puts them in the
- * object's BTF too).
+ * of the headers it includes, in order (a module's header, vmlinux.h: clang puts them in the
+ * object's BTF too): from the index's facts, or cut out of a header it holds none for.
  */
-function objectInput(facts: FileFacts, headerFacts: (file: string) => FileFacts | undefined): BpfObjectInput {
-  let sources: readonly FileFacts[] | undefined;
+function objectInput(facts: FileFacts, index: WorkspaceIndex): BpfObjectInput {
   const localType = (tag: string) => {
-    sources ??= [facts, ...(facts.dependencies ?? []).flatMap((d) => headerFacts(d) ?? [])];
-    for (const f of sources) {
-      const def = structsOf(f).get(tag);
+    const own = structsOf(facts).get(tag);
+    if (own) return own;
+    for (const dependency of facts.dependencies ?? []) {
+      const header = index.facts(dependency);
+      const def = header ? structsOf(header).get(tag) : index.recordDefinition(dependency, tag);
       if (def) return def;
     }
     return undefined;

@@ -33,6 +33,12 @@ export interface ExtractOptions extends PreprocessOptions {
   readonly logger?: Logger;
   /** Run the preprocessor first (default true); false parses the text as written, macros blanked only. */
   readonly preprocess?: boolean;
+  /**
+   * Keep this extraction's memo for the file's next one (default true). False for a one-off
+   * extraction, e.g. of a definition cut out of a large header: it neither uses nor replaces the
+   * memo of the file being edited.
+   */
+  readonly remember?: boolean;
 }
 
 /** Maps a range of the text that was parsed back to where the user wrote it. */
@@ -168,7 +174,7 @@ export function extractFacts(parser: CParser, file: string, source: string, opti
 export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}): FileFacts {
   const logger = options.logger ?? silentLogger;
   const sanitized = sanitizeForParse(text);
-  const memo = fileMemos.get(file);
+  const memo = options.remember === false ? undefined : fileMemos.get(file);
   // A file extracted again soon after is being edited: keep its tree for the next change.
   const editing = memo !== undefined;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
@@ -187,7 +193,8 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     const functions = completed ? facts.functionMemo : new Map<string, FunctionContribution>();
-    if (editing) remember(file, { context: facts.context, functions, parsed: { text: sanitized.text, tree } });
+    if (options.remember === false) tree.delete();
+    else if (editing) remember(file, { context: facts.context, functions, parsed: { text: sanitized.text, tree } });
     else {
       tree.delete();
       remember(file, { context: facts.context, functions });

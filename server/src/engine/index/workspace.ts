@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
+import { extractFacts } from '../c/extract';
 import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
+import { findRecordDefinition } from '../c/recordText';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
@@ -106,6 +108,8 @@ export class WorkspaceIndex {
   private moduleBySource: Map<string, string> | undefined;
   /** Bumped by each folder index: the second phase of an earlier one then stops and stores nothing. */
   private indexGeneration = 0;
+  /** Struct and union definitions cut out of files the index holds no facts for, by file and tag (null: none there). */
+  private readonly dependencyRecords = new Map<string, Map<string, CTypeDefinition | null>>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
   private readonly touched = new Set<string>();
 
@@ -123,6 +127,7 @@ export class WorkspaceIndex {
   setSourceOptions(options: Pick<PortableExtractOptions, 'includeDirs' | 'defines'>): void {
     this.ctx = { ...this.ctx, extract: { ...this.ctx.extract, includeDirs: options.includeDirs, defines: options.defines } };
     this.cache.clear();
+    this.dependencyRecords.clear();
   }
 
   /** Loads the parser for this thread; rejects only when the wasm files cannot be loaded. */
@@ -273,6 +278,7 @@ export class WorkspaceIndex {
     if (chunk.length > 0) queue.push(chunk);
     run.onProgress?.({ phase: 'scan', done: scan.count, total: scan.count });
     this.cache.clear();
+    this.dependencyRecords.clear();
 
     const results: FileResult[] = [];
     const deferred: string[] = [];
@@ -446,6 +452,7 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.set(abs, text);
     this.cache.invalidate(abs);
+    this.dependencyRecords.delete(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { text });
@@ -459,6 +466,7 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
+    this.dependencyRecords.delete(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { prefilter: 'off' });
@@ -473,6 +481,7 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
+    this.dependencyRecords.delete(abs);
     this.forget(abs);
     return this.dependents(abs);
   }
@@ -497,6 +506,38 @@ export class WorkspaceIndex {
 
   kbuild(): KbuildFacts[] {
     return [...this.kbuildFacts.values()].sort((a, b) => compare(a.file, b.file));
+  }
+
+  /**
+   * The definition of `struct tag` (or union) in a file the index holds no facts for: a header too
+   * large to index whole, such as a generated vmlinux.h, or one outside the folders. It is cut out
+   * of the file's text and extracted alone, once per text. Undefined when the file has none or
+   * cannot be read.
+   */
+  recordDefinition(file: string, tag: string): CTypeDefinition | undefined {
+    const abs = path.resolve(file);
+    let byTag = this.dependencyRecords.get(abs);
+    if (!byTag) {
+      byTag = new Map();
+      this.dependencyRecords.set(abs, byTag);
+    }
+    const known = byTag.get(tag);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.extractRecord(abs, tag);
+    byTag.set(tag, found ?? null);
+    return found;
+  }
+
+  private extractRecord(file: string, tag: string): CTypeDefinition | undefined {
+    const text = this.cache.read(file);
+    const span = text === undefined ? undefined : findRecordDefinition(text, tag);
+    if (text === undefined || !span) return undefined;
+    let line = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < span.start; i = text.indexOf('\n', i + 1)) line++;
+    // Blank lines before the definition keep its locations those of the file (it starts a line).
+    const alone = '\n'.repeat(line) + text.slice(span.start, span.end) + '\n';
+    const facts = extractFacts(this.ctx.parser, file, alone, { preprocess: false, remember: false, logger: this.logger });
+    return facts.typeDefinitions.find((d) => (d.kind === 'struct' || d.kind === 'union') && d.name === tag && d.members.length > 0);
   }
 
   /** Every struct_ops map; with `typeName`, those of that type (a `___flavor` suffix is ignored). */
