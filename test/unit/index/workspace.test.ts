@@ -3,7 +3,8 @@
 // Chunks of one file: with one worker, this thread reads part of the files and the worker the rest;
 // with two, the workers read them all (they may hold eight chunks each while the walk goes on).
 
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
@@ -137,5 +138,19 @@ describe.each([0, 1, 2])('two index phases with %i workers', (workers) => {
     expect((await first.complete).cancelled).toBe(true);
     expect((await second.complete).cancelled).toBe(false);
     expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
+  });
+});
+
+describe('paths sent to workers', () => {
+  it('keeps a file whose name has a newline in it (a worker gets a chunk of paths as one string)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'index-names-'));
+    const odd = path.join(dir, 'odd\nname.bpf.c');
+    writeFileSync(odd, 'SEC(".struct_ops")\nstruct tcp_congestion_ops odd_cc = { .flags = 0 };\n');
+    writeFileSync(path.join(dir, 'plain.c'), 'int plain;\n');
+    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: await bundledWorker() });
+    const summary = await index.indexFolders([dir]);
+    expect(summary.skipped).toEqual([]);
+    expect(index.maps().map((m) => `${m.file}:${m.item.name}`)).toEqual([`${odd}:odd_cc`]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -28,6 +28,9 @@ export interface PortableExtractOptions {
   readonly maxIncludeDepth?: number;
 }
 
+/** Between the paths of a worker's chunk message: NUL, the one byte no path has. */
+export const PATH_SEPARATOR = '\0';
+
 export interface IndexFileContext {
   readonly parser: CParser;
   readonly cache: PreprocessorCache;

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser, type CParserOptions } from '../c/parser';
 import { PreprocessorCache } from '../c/preprocessor';
 import type { Logger } from '../common/logger';
-import { extractIndexed, readForIndex, type FileResult, type PortableExtractOptions } from './indexFile';
+import { extractIndexed, PATH_SEPARATOR, readForIndex, type FileResult, type PortableExtractOptions } from './indexFile';
 import { candidateKind, type Prefilter } from './scan';
 
 export interface WorkerInit {
@@ -17,7 +17,7 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  /** `files`: paths joined by newlines (cheaper to send than an array of them); each is C or Kbuild by its name. */
+  /** `files`: paths joined by PATH_SEPARATOR (one string is cheaper to send than an array); each is C or Kbuild by its name. */
   | { readonly type: 'chunk'; readonly id: number; readonly files: string; readonly prefilter: Prefilter }
   | { readonly type: 'invalidate'; readonly files: readonly string[] };
 
@@ -46,7 +46,7 @@ function main(): void {
     const results: FileResult[] = [];
     const texts: { file: string; text: string }[] = [];
     let filtered = 0;
-    for (const file of message.files.split('\n')) {
+    for (const file of message.files.split(PATH_SEPARATOR)) {
       const read = readForIndex(file, candidateKind(file) ?? 'c', init.maxFileSize, message.prefilter, logger);
       if (read.kind === 'text') texts.push({ file, text: read.text });
       else if (read.kind === 'filtered') filtered++;

@@ -13,7 +13,7 @@ import { findRecordDefinition } from '../c/recordText';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { silentLogger, type Logger } from '../common/logger';
-import { indexFile, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
+import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
 import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter } from './scan';
 
@@ -692,7 +692,7 @@ class WorkerPool {
     target.w.load += files.length;
     return new Promise((resolve) => {
       this.waiting.set(id, { resolve, files, worker: target.i });
-      target.w.worker.postMessage({ type: 'chunk', id, files: files.join('\n'), prefilter } satisfies ToWorker);
+      target.w.worker.postMessage({ type: 'chunk', id, files: files.join(PATH_SEPARATOR), prefilter } satisfies ToWorker);
     });
   }
 
