@@ -60,5 +60,16 @@ describe('a large vmlinux.h the index does not extract whole', () => {
     const findings = (file: string) => engine.findingsFor(file).map((f) => `${f.location.range.start.line + 1}: ${f.check} ${f.message}`);
     expect(findings(extra)).toEqual(['6: LIB-12 struct_ops init_kern extra_cc: Cannot find member foo_extra in kernel BTF']);
     expect(findings(missing)).toEqual(["6: BUILD-01 field designator 'sndbuf_expand' does not refer to any field in type 'struct tcp_congestion_ops'"]);
+
+    // Opened in the editor, the header is not extracted whole either (that took seconds per change),
+    // and its unsaved text is what the programs see: with sndbuf_expand back, clang accepts the
+    // designator, and libbpf refuses the 1 in that function pointer instead.
+    const edited = header.replace('\tsize_t (*get_info)', '\tu32 (*sndbuf_expand)(struct sock *);\n\tsize_t (*get_info)');
+    const update = engine.updateFile(path.join(headerDir, 'vmlinux.h'), edited);
+    expect(update.facts).toBeUndefined();
+    expect(update.dependents).toEqual([extra, missing]);
+    // As the language server does with the dependents of a change.
+    for (const dependent of update.dependents) engine.refreshFile(dependent);
+    expect(findings(missing)).toEqual(['6: LIB-15 struct_ops init_kern missing_cc: member sndbuf_expand is not a struct_ops program']);
   });
 });

@@ -445,7 +445,8 @@ export class WorkspaceIndex {
 
   /**
    * Re-extracts one file from the editor's text (C or Kbuild by name) and returns its facts with the
-   * files that include it, which the caller may want to refresh. Undefined facts: not a C/Kbuild file.
+   * files that include it, which the caller may want to refresh. Undefined facts: not a C/Kbuild
+   * file, or one larger than the index extracts (maxFileSize).
    */
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
     const abs = path.resolve(file);
@@ -455,6 +456,13 @@ export class WorkspaceIndex {
     this.dependencyRecords.delete(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
+    if (text.length > this.ctx.maxFileSize) {
+      // As on disk: a generated vmlinux.h opened in the editor took seconds per change to extract
+      // whole. Includers still see its text, and the definitions they need (recordDefinition).
+      this.forget(abs);
+      this.logger.debug(`index: ${abs} is larger than ${this.ctx.maxFileSize} characters: not extracted whole`);
+      return { dependents: this.dependents(abs) };
+    }
     const r = indexFile(this.ctx, abs, kind, { text });
     this.store(r, []);
     return { ...(r.kind === 'c' ? { facts: r.facts } : {}), dependents: this.dependents(abs) };
