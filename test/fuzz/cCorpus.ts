@@ -31,7 +31,7 @@ export function realSources(roots: readonly string[]): { file: string; text: str
 
 const MAP_HEAD = 'SEC(".struct_ops.link")\nstruct tcp_congestion_ops hostile_cc = {\n';
 
-/** The hand-built adversarial cases; `big` scales the 10 MB line and the nesting depths. */
+/** The hand-built adversarial cases; `big` scales the long lines and the nesting depths. */
 export function adversarialCases(seedText: string, big = 1): CCase[] {
   const chain = (n: number, body: (i: number) => string) => Array.from({ length: n }, (_, i) => body(i)).join('\n');
   return [
@@ -39,6 +39,9 @@ export function adversarialCases(seedText: string, big = 1): CCase[] {
     { name: 'unbalanced close braces', file: 'close_braces.bpf.c', text: `${'}'.repeat(20_000)}\n${seedText}` },
     { name: 'a 10 MB single line', file: 'long_line.bpf.c', text: `${MAP_HEAD}.name = "${'x'.repeat(10 * 2 ** 20 * big)}",};` },
     { name: 'a 10 MB single line of tokens', file: 'long_tokens.bpf.c', text: `int v = ${'1+'.repeat(5 * 2 ** 20 * big)}1;${seedText}` },
+    // Just under the index's 2 MiB limit, so these are extracted (the 10 MB ones are only kept for includers).
+    { name: 'a 1.9 MB single line', file: 'long_line_extracted.bpf.c', text: `${MAP_HEAD}.name = "${'x'.repeat(1.9 * 2 ** 20 * big)}",};` },
+    { name: 'a 1.9 MB single line of tokens', file: 'long_tokens_extracted.bpf.c', text: `int v = ${'1+'.repeat(0.95 * 2 ** 20 * big)}1;${seedText}` },
     { name: 'deeply nested parentheses', file: 'parens.bpf.c', text: `${MAP_HEAD}.ssthresh = (void *)${'('.repeat(50_000 * big)}x${')'.repeat(50_000 * big)},\n};` },
     { name: 'deeply nested initializer braces', file: 'init_braces.bpf.c', text: `${MAP_HEAD}.name = ${'{'.repeat(50_000 * big)}0${'}'.repeat(50_000 * big)},\n};` },
     { name: 'deeply nested #if', file: 'nested_if.bpf.c', text: `${'#if 1\n'.repeat(20_000)}${seedText}${'#endif\n'.repeat(20_000)}` },
