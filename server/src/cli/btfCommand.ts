@@ -32,8 +32,6 @@ export interface BtfCommandEnvironment {
   readonly profilesDir: string;
 }
 
-/** Default for the built CLI: server/out/cli.js → resources/profiles. */
-
 /** Runs one `btf` subcommand; returns the exit status (2 for usage and input errors). */
 export async function runBtfCommand(argv: string[], io: CliIo, env: BtfCommandEnvironment): Promise<number> {
   const [sub, ...rest] = argv;

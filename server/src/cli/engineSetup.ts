@@ -4,7 +4,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  defaultIndexWorkers,
   errnoName,
   findProjectConfig,
   formatConfigProblem,
@@ -67,7 +66,6 @@ export async function createEngine(args: ParsedArgs, config: ProjectConfig | und
     logger,
     includeDirs: [...(config?.includeDirs ?? []), ...(args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d))],
     defines: [...(config?.defines ?? []), ...(args.values.get('-D') ?? []).map(splitDefine)],
-    workers: env.workerScript ? defaultIndexWorkers() : 0,
     workerScript: env.workerScript,
   });
 }

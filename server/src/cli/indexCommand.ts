@@ -8,7 +8,7 @@ import { splitDefine } from '../engine/c/compileFlags';
 import type { InitValue } from '../engine/c/facts';
 import type { Location } from '../engine/common/location';
 import type { Logger } from '../engine/common/logger';
-import { defaultIndexWorkers, WorkspaceIndex, type Located } from '../engine/index/workspace';
+import { WorkspaceIndex, type Located } from '../engine/index/workspace';
 import { lastValue, parseArgs, UsageError } from './args';
 import { ExitStatus, type CliIo } from './io';
 
@@ -58,10 +58,10 @@ export async function runIndexCommand(argv: string[], io: CliIo, env: { wasmDir:
     return ExitStatus.Clean;
   }
   const format = lastValue(args, '--format') ?? 'text';
-  // Default: as many workers as `check` and the server use; --workers 0 indexes in this thread.
+  // Unset: as many workers as `check` and the server use (the index's default); 0 indexes in this thread.
   const workersArg = lastValue(args, '--workers');
-  const workers = workersArg === undefined ? defaultIndexWorkers() : Number(workersArg);
-  if ((format !== 'text' && format !== 'json') || !Number.isInteger(workers) || workers < 0 || args.positionals.length === 0) {
+  const workers = workersArg === undefined ? undefined : Number(workersArg);
+  if ((format !== 'text' && format !== 'json') || (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) || args.positionals.length === 0) {
     io.err(usage);
     return ExitStatus.UsageError;
   }
@@ -83,7 +83,7 @@ export async function runIndexCommand(argv: string[], io: CliIo, env: { wasmDir:
   try {
     index = await WorkspaceIndex.create({
       wasm: { wasmDir: env.wasmDir },
-      workers: workers > 0 && existsSync(workerScript) ? workers : 0,
+      workers: existsSync(workerScript) ? workers : 0,
       workerScript,
       logger,
       exclude: args.values.get('--exclude') ?? [],

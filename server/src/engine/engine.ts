@@ -23,7 +23,7 @@ export interface EngineOptions {
   /** `-I` directories and `-D` definitions for every file, besides what compile databases say. */
   readonly includeDirs?: readonly string[];
   readonly defines?: readonly (readonly [string, string])[];
-  /** Worker threads for bulk indexing (0: in this thread) and the bundled worker entry. */
+  /** Worker threads for bulk indexing (0: in this thread; default: WorkspaceIndexOptions.workers) and the bundled worker entry. */
   readonly workers?: number;
   readonly workerScript?: string;
   /** Globs excluded from folder scans (`files.exclude`). */
@@ -58,7 +58,7 @@ export class StructOpsEngine {
   static async create(options: EngineOptions): Promise<StructOpsEngine> {
     const index = await WorkspaceIndex.create({
       wasm: options.wasm,
-      workers: options.workers ?? 0,
+      workers: options.workers,
       workerScript: options.workerScript,
       exclude: options.exclude,
       logger: options.logger,

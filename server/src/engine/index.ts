@@ -1,7 +1,7 @@
 // Public API of the engine: the only module lsp/, server.ts and cli.ts import from the engine.
 
 export { StructOpsEngine, type EngineOptions, type ProfileSettings } from './engine';
-export { defaultIndexWorkers, type IndexPhases, type IndexSummary } from './index/workspace';
+export type { IndexPhases, IndexSummary } from './index/workspace';
 export type { Position, Range, Location } from './common/location';
 export { LineIndex } from './common/location';
 export type { Logger } from './common/logger';

@@ -15,7 +15,6 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  defaultIndexWorkers,
   describeProfile,
   formatConfigProblem,
   isProjectConfigFile,
@@ -126,7 +125,6 @@ export class StructOpsServer {
       wasm: paths.wasm,
       profilesDir: paths.profilesDir,
       logger,
-      workers: paths.workerScript ? defaultIndexWorkers() : 0,
       workerScript: paths.workerScript,
     });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));

@@ -271,13 +271,11 @@ function insideGitWorkTree(dir: string): boolean {
 /** Longest the walk runs before it lets other work on its thread go first (see scanFolders). */
 const WALK_SLICE_MS = 10;
 
-/** A directory being listed: its entries (sorted) and the next one to look at. */
+/** A directory being listed: its path with a trailing separator, its entries (sorted), the next one to look at. */
 interface WalkFrame {
-  readonly root: string;
-  readonly dir: string;
+  readonly prefix: string;
   readonly entries: readonly fs.Dirent[];
   readonly scopes: IgnoreScope[];
-  readonly useGitignore: boolean;
   next: number;
 }
 
@@ -303,7 +301,7 @@ export async function scanFolders(roots: readonly string[], options: ScanOptions
   };
 
   /** The frame listing `dir`, or undefined when it cannot be read. */
-  const open = (root: string, dir: string, scopes: IgnoreScope[], useGitignore: boolean): WalkFrame | undefined => {
+  const open = (dir: string, scopes: IgnoreScope[], useGitignore: boolean): WalkFrame | undefined => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -320,11 +318,12 @@ export async function scanFolders(roots: readonly string[], options: ScanOptions
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { root, dir, entries, scopes: here, useGitignore, next: 0 };
+    return { prefix: dir.endsWith(path.sep) ? dir : dir + path.sep, entries, scopes: here, next: 0 };
   };
 
-  const walk = async (first: WalkFrame): Promise<boolean> => {
-    const stack = [first];
+  const walk = async (root: string, useGitignore: boolean): Promise<boolean> => {
+    const first = open(root, [], useGitignore);
+    const stack = first ? [first] : [];
     const sliceMs = options.sliceMs ?? WALK_SLICE_MS;
     let sliceEnd = performance.now() + sliceMs;
     while (stack.length > 0) {
@@ -344,15 +343,15 @@ export async function scanFolders(roots: readonly string[], options: ScanOptions
       // Symlinks, sockets: not followed.
       const kind = !isDir && entry.isFile() ? candidateKind(entry.name) : undefined;
       if (!isDir && !kind) continue;
-      const abs = (frame.dir.endsWith(path.sep) ? frame.dir : frame.dir + path.sep) + entry.name;
+      const abs = frame.prefix + entry.name;
       if (excludes.length > 0) {
-        const rel = abs.slice(frame.root.length + 1).split(path.sep).join('/');
+        const rel = abs.slice(root.length + 1).split(path.sep).join('/');
         if (excludes.some((re) => re.test(rel) || (isDir && re.test(rel + '/')))) continue;
       }
       if (frame.scopes.length > 0 && ignored(frame.scopes, abs, isDir)) continue;
       if (kind) found(abs, kind);
       else {
-        const child = open(frame.root, abs, frame.scopes, frame.useGitignore);
+        const child = open(abs, frame.scopes, useGitignore);
         if (child) stack.push(child);
       }
     }
@@ -375,8 +374,7 @@ export async function scanFolders(roots: readonly string[], options: ScanOptions
       if (kind) found(abs, kind);
       continue;
     }
-    const frame = open(abs, abs, [], insideGitWorkTree(abs));
-    if (frame && !(await walk(frame))) {
+    if (!(await walk(abs, insideGitWorkTree(abs)))) {
       cancelled = true;
       break;
     }

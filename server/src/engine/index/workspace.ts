@@ -12,6 +12,7 @@ import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
 import { findRecordDefinition } from '../c/recordText';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
+import { LineIndex } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
@@ -27,7 +28,7 @@ export function defaultIndexWorkers(): number {
 
 export interface WorkspaceIndexOptions {
   readonly wasm: CParserOptions;
-  /** Worker threads for bulk indexing; 0 (default) parses in this thread. */
+  /** Worker threads for bulk indexing; 0 parses in this thread. Default: defaultIndexWorkers() with a workerScript, else 0. */
   readonly workers?: number;
   /** The bundled worker entry (server/out/indexWorker.js); required when workers > 0. */
   readonly workerScript?: string;
@@ -108,8 +109,8 @@ export class WorkspaceIndex {
   private moduleBySource: Map<string, string> | undefined;
   /** Bumped by each folder index: the second phase of an earlier one then stops and stores nothing. */
   private indexGeneration = 0;
-  /** Struct and union definitions cut out of files the index holds no facts for, by file and tag (null: none there). */
-  private readonly dependencyRecords = new Map<string, Map<string, CTypeDefinition | null>>();
+  /** Struct and union definitions cut out of files the index holds no facts for, by file, with the text they come from, and tag (null: none there). */
+  private readonly dependencyRecords = new Map<string, { readonly text: string; readonly byTag: Map<string, CTypeDefinition | null> }>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
   private readonly touched = new Set<string>();
 
@@ -127,7 +128,6 @@ export class WorkspaceIndex {
   setSourceOptions(options: Pick<PortableExtractOptions, 'includeDirs' | 'defines'>): void {
     this.ctx = { ...this.ctx, extract: { ...this.ctx.extract, includeDirs: options.includeDirs, defines: options.defines } };
     this.cache.clear();
-    this.dependencyRecords.clear();
   }
 
   /** Loads the parser for this thread; rejects only when the wasm files cannot be loaded. */
@@ -152,7 +152,7 @@ export class WorkspaceIndex {
     this.touched.clear();
     const superseded = () => generation !== this.indexGeneration;
     const isCancelled = () => superseded() || (run.isCancelled?.() ?? false);
-    const workers = this.options.workers ?? 0;
+    const workers = this.options.workers ?? (this.options.workerScript ? defaultIndexWorkers() : 0);
     const pool = workers > 0 ? this.startPool(workers) : undefined;
     const absRoots = roots.map((r) => path.resolve(r));
     let handedOver = false;
@@ -248,7 +248,8 @@ export class WorkspaceIndex {
   ): Promise<{ candidates: number; results: FileResult[]; deferred: string[]; kbuild: string[]; filtered: number; cancelled: boolean }> {
     const chunkSize = this.options.chunkSize ?? 256;
     const queue: string[][] = [];
-    const outcomes: Promise<ChunkOutcome>[] = [];
+    /** Chunks the workers read (`readThere`), and files this thread read and handed over to be parsed. */
+    const outcomes: { readonly outcome: Promise<ChunkOutcome>; readonly readThere: boolean }[] = [];
     const kbuild: string[] = [];
     const cFiles: string[] = [];
     let chunk: string[] = [];
@@ -256,7 +257,7 @@ export class WorkspaceIndex {
     // a booting worker busy; afterwards a couple, so this thread and the workers share the rest.
     let ahead = WALK_CHUNKS_AHEAD;
     const feed = (): void => {
-      while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push(pool.run(queue.shift() ?? [], 'structOps'));
+      while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push({ outcome: pool.run(queue.shift() ?? [], 'structOps'), readThere: true });
     };
     const scan = await scanFolders(roots, {
       exclude: this.options.exclude,
@@ -278,7 +279,6 @@ export class WorkspaceIndex {
     if (chunk.length > 0) queue.push(chunk);
     run.onProgress?.({ phase: 'scan', done: scan.count, total: scan.count });
     this.cache.clear();
-    this.dependencyRecords.clear();
 
     const results: FileResult[] = [];
     const deferred: string[] = [];
@@ -307,7 +307,7 @@ export class WorkspaceIndex {
             sliceEnd = performance.now() + READ_SLICE_MS;
           }
         }
-        if (toParse.length > 0) outcomes.push(pool.run(toParse, 'off'));
+        if (toParse.length > 0) outcomes.push({ outcome: pool.run(toParse, 'off'), readThere: false });
         done += mine.length;
         run.onProgress?.({ phase: 'index', done, total });
         await yieldToLoop();
@@ -315,15 +315,14 @@ export class WorkspaceIndex {
           cancelled = true;
           break;
         }
-        feed();
       }
-      // Parses handed over above were counted when read here.
-      for (const p of outcomes) {
-        const outcome = await p;
+      for (const { outcome: pending, readThere } of outcomes) {
+        const outcome = await pending;
         outcome.results.forEach(take);
         filtered += outcome.filtered;
-        done += outcome.results.length + outcome.filtered;
-        run.onProgress?.({ phase: 'index', done: Math.min(done, total), total });
+        // Files handed over were counted when this thread read them.
+        if (readThere) done += outcome.results.length + outcome.filtered;
+        run.onProgress?.({ phase: 'index', done, total });
         if (run.isCancelled?.()) {
           cancelled = true;
           break;
@@ -453,7 +452,6 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.set(abs, text);
     this.cache.invalidate(abs);
-    this.dependencyRecords.delete(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     if (text.length > this.ctx.maxFileSize) {
@@ -474,7 +472,6 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
-    this.dependencyRecords.delete(abs);
     const kind = candidateKind(abs);
     if (!kind) return { dependents: this.dependents(abs) };
     const r = indexFile(this.ctx, abs, kind, { prefilter: 'off' });
@@ -489,7 +486,6 @@ export class WorkspaceIndex {
     this.touched.add(abs);
     this.overlays.delete(abs);
     this.cache.invalidate(abs);
-    this.dependencyRecords.delete(abs);
     this.forget(abs);
     return this.dependents(abs);
   }
@@ -524,26 +520,21 @@ export class WorkspaceIndex {
    */
   recordDefinition(file: string, tag: string): CTypeDefinition | undefined {
     const abs = path.resolve(file);
-    let byTag = this.dependencyRecords.get(abs);
-    if (!byTag) {
-      byTag = new Map();
-      this.dependencyRecords.set(abs, byTag);
-    }
-    const known = byTag.get(tag);
-    if (known !== undefined) return known ?? undefined;
-    const found = this.extractRecord(abs, tag);
-    byTag.set(tag, found ?? null);
-    return found;
+    // The preprocessor cache holds the file's current text (the editor's, when open) until it changes.
+    const text = this.cache.read(abs);
+    if (text === undefined) return undefined;
+    let records = this.dependencyRecords.get(abs);
+    if (records?.text !== text) this.dependencyRecords.set(abs, (records = { text, byTag: new Map() }));
+    let found = records.byTag.get(tag);
+    if (found === undefined) records.byTag.set(tag, (found = this.extractRecord(abs, text, tag) ?? null));
+    return found ?? undefined;
   }
 
-  private extractRecord(file: string, tag: string): CTypeDefinition | undefined {
-    const text = this.cache.read(file);
-    const span = text === undefined ? undefined : findRecordDefinition(text, tag);
-    if (text === undefined || !span) return undefined;
-    let line = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < span.start; i = text.indexOf('\n', i + 1)) line++;
+  private extractRecord(file: string, text: string, tag: string): CTypeDefinition | undefined {
+    const span = findRecordDefinition(text, tag);
+    if (!span) return undefined;
     // Blank lines before the definition keep its locations those of the file (it starts a line).
-    const alone = '\n'.repeat(line) + text.slice(span.start, span.end) + '\n';
+    const alone = '\n'.repeat(new LineIndex(text).positionAt(span.start).line) + text.slice(span.start, span.end) + '\n';
     const facts = extractFacts(this.ctx.parser, file, alone, { preprocess: false, remember: false, logger: this.logger });
     return facts.typeDefinitions.find((d) => (d.kind === 'struct' || d.kind === 'union') && d.name === tag && d.members.length > 0);
   }

@@ -331,10 +331,9 @@ class Synthesizer {
     });
     const layout = layoutRecord(layoutMembers, { union, packed: def.packed, alignAttribute: def.alignAttribute });
     // Unnamed bitfields are layout directives only: no BTF member (clang and pahole drop them).
-    const members = def.members
-      .map((m, i) => ({ name: m.name, type: refs[i].id, bitOffset: layout.members[i].bitOffset, bitfieldSize: layout.members[i].bitfieldSize, keep: isBtfMember(m) }))
-      .filter((m) => m.keep)
-      .map(({ keep: _keep, ...m }) => m);
+    const members = def.members.flatMap((m, i) =>
+      isBtfMember(m) ? [{ name: m.name, type: refs[i].id, bitOffset: layout.members[i].bitOffset, bitfieldSize: layout.members[i].bitfieldSize }] : [],
+    );
     this.entries[id - this.startId] = { kind: union ? BtfKind.Union : BtfKind.Struct, name: def.name, size: layout.size, members };
     this.own.set(id, { size: layout.size, align: layout.align });
   }
