@@ -1,6 +1,11 @@
 // LSP-level: the server is ready after the first index phase (struct_ops files), then refreshes
-// the explorer once the second phase has added the BPF program whose map a header macro defines.
+// the explorer once the second phase has added the BPF program whose map a header macro defines;
+// a program that phase left unparsed (nothing it reads named struct_ops) is parsed once its header does.
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerChangedNotification, explorerRequest } from '../../server/src/protocol';
 import { startLspSession, type LspSession } from '../helpers/lspHarness';
@@ -25,5 +30,32 @@ describe('index phases in the server', () => {
     await until(() => session.notifications.slice(ready).some((n) => n.method === explorerChangedNotification.method));
     const data = await session.client.sendRequest(explorerRequest);
     expect(data.maps.map((m) => m.name).sort()).toEqual(['macro_cc', 'own_cc']);
+  });
+});
+
+describe('a second-phase program the index did not parse', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lsp-expanded-'));
+  const header = path.join(dir, 'include/trace.h');
+  const trace = path.join(dir, 'trace.bpf.c');
+  let session: LspSession;
+  beforeAll(async () => {
+    mkdirSync(path.dirname(header));
+    writeFileSync(header, '#define ON(name) SEC("tp/sched/sched_switch") int name(void *ctx) { return 0; }\n');
+    writeFileSync(trace, '#include "include/trace.h"\nchar _license[] SEC("license") = "GPL";\nON(traced_cc)\n');
+    session = await startLspSession(dir, settings);
+  });
+  afterAll(async () => {
+    await session.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is parsed once its header, edited in the editor, defines a struct_ops map', async () => {
+    await until(() => session.notifications.some((n) => n.method === explorerChangedNotification.method));
+    expect((await session.client.sendRequest(explorerRequest)).maps).toEqual([]);
+    session.open(pathToFileURL(header).toString(), '#define ON(name) SEC(".struct_ops.link") struct tcp_congestion_ops name = { .flags = 0 };\n');
+    // The map is simulated: tcp_congestion_ops's init_member rejects it (no .name).
+    const diagnostics = await session.diagnostics(pathToFileURL(trace).toString(), (d) => d.length > 0);
+    expect(diagnostics.map((d) => d.code)).toEqual(['UPD-07']);
+    expect((await session.client.sendRequest(explorerRequest)).maps.map((m) => m.name)).toEqual(['traced_cc']);
   });
 });

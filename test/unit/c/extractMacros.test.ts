@@ -1,9 +1,10 @@
 // Extraction through real macro expansion: sched_ext's SCX_OPS_DEFINE/BPF_STRUCT_OPS, HID_BPF_OPS,
 // a .bpf.c including another, the `#ifdef LSP` vmlinux.h shim, and a module whose names come from headers.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractFacts, type ExtractOptions } from '../../../server/src/engine/c/extract';
 import type { FileFacts } from '../../../server/src/engine/c/facts';
 import type { CParser } from '../../../server/src/engine/c/parser';
@@ -131,5 +132,42 @@ describe('a module', () => {
     expect(f.structVariables.map((v) => [v.varName, v.typeName, v.isStatic, v.members.map((m) => m.value.kind)])).toEqual([
       ['__bpf_my_ops_stubs', 'my_ops', false, ['function', 'null']],
     ]);
+  });
+});
+
+describe('structOpsOnly (the index second phase)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'struct-ops-only-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string): string => {
+    writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  const both = (file: string) => {
+    const text = readFileSync(file, 'utf8');
+    return { only: extractFacts(parser, file, text, { structOpsOnly: true }), full: extractFacts(parser, file, text) };
+  };
+  write('ops.h', '#define OPS(n) SEC(".struct_ops.link") struct tcp_congestion_ops n = { .flags = 0 };\n');
+  write('impl.bpf.c', 'SEC("struct_ops/cc_init")\nvoid cc_init(void *sk) {}\n');
+  write('trace.h', '#define ON(n) SEC("tp/sched/sched_switch") int n(void *ctx) { return 0; }\n');
+
+  it('parses a program whose map comes from a header macro, with the facts of a full extraction', () => {
+    const { only, full } = both(write('macro.bpf.c', '#include "ops.h"\nOPS(macro_cc)\n'));
+    expect(only.maps.map((m) => m.name)).toEqual(['macro_cc']);
+    expect(only).toEqual(full);
+  });
+
+  it('parses a program that includes a source with struct_ops programs', () => {
+    const { only, full } = both(write('main.bpf.c', '#include "impl.bpf.c"\nchar _license[] SEC("license") = "GPL";\n'));
+    expect(only.programs.map((p) => p.name)).toEqual(['cc_init']);
+    expect(only).toEqual(full);
+  });
+
+  it('keeps only the includes, dependencies and problems of a program that nothing it reads names struct_ops in', () => {
+    const { only, full } = both(write('trace.bpf.c', '#include "trace.h"\n#include "missing.h"\n#if 1\nON(on_switch)\n#else\n'));
+    expect(full.programs.map((p) => p.name)).toEqual(['on_switch']);
+    expect(only.programs).toEqual([]);
+    expect(only.includes).toEqual(full.includes);
+    expect(only.dependencies).toEqual([path.join(dir, 'trace.h')]);
+    expect(only.problems.map((p) => p.message)).toEqual(['unterminated conditional directive']);
   });
 });

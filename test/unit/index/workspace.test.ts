@@ -3,7 +3,7 @@
 // Chunks of one file: with one worker, this thread reads part of the files and the worker the rest;
 // with two, the workers read them all (they may hold eight chunks each while the walk goes on).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,30 @@ describe.each([0, 1, 2])('two index phases with %i workers', (workers) => {
     expect(index.moduleOf(path.join(dir, 'tools/other.c'))).toBeUndefined();
     expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
     expect(index.maps()[0].item).toMatchObject({ typeName: 'tcp_congestion_ops', section: '.struct_ops.link' });
+  });
+
+  it('parses a second-phase program only when it or a file it reads names struct_ops, and again when a header starts to', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'index-expanded-'));
+    const header = path.join(dir, 'include/trace.h');
+    const trace = path.join(dir, 'trace.bpf.c');
+    mkdirSync(path.dirname(header));
+    writeFileSync(header, '#define ON(name) SEC("tp/sched/sched_switch") int name(void *ctx) { return 0; }\n');
+    writeFileSync(trace, '#include "include/trace.h"\nchar _license[] SEC("license") = "GPL";\nON(on_switch)\n');
+    const index = await create();
+    const phases = await index.indexFoldersInPhases([dir]);
+    expect(phases.deferred).toBe(1);
+    await phases.complete;
+    // Not parsed: what it includes is known, its program is not (it has no struct_ops).
+    expect(index.facts(trace)).toMatchObject({ programs: [], maps: [], dependencies: [header] });
+    expect(index.facts(trace)?.includes.map((i) => i.resolved)).toEqual([header]);
+    const structOpsHeader = '#define ON(name) SEC(".struct_ops.link") struct tcp_congestion_ops name = { .flags = 0 };\n';
+    expect(index.updateFile(header, structOpsHeader).dependents).toEqual([trace]);
+    expect(index.refreshFile(trace).facts?.maps.map((m) => m.name)).toEqual(['on_switch']);
+    // A header that names struct_ops makes its includers parsed in the second phase.
+    writeFileSync(header, structOpsHeader);
+    await index.indexFolders([dir]);
+    expect(index.maps().map((m) => m.item.name)).toEqual(['on_switch']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps an edit made during the second phase, and forgets vanished files once it completes', async () => {

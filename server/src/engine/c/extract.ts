@@ -25,7 +25,7 @@ import type {
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
-import { lineBreaksAsLf, preprocess, type PreprocessOptions } from './preprocessor';
+import { lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type PreprocessOptions } from './preprocessor';
 import { extractProgramBody } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
@@ -39,6 +39,13 @@ export interface ExtractOptions extends PreprocessOptions {
    * memo of the file being edited.
    */
   readonly remember?: boolean;
+  /**
+   * Parse only when the macro expansion names struct_ops (in any case): a section, a type, a
+   * descriptor or a program macro all do. Otherwise the facts hold what preprocessing found
+   * (includes, dependencies, problems) and nothing else. For BPF programs that have struct_ops,
+   * if at all, only through their headers' macros: most have none, and their parse is skipped.
+   */
+  readonly structOpsOnly?: boolean;
 }
 
 /** Maps a range of the text that was parsed back to where the user wrote it. */
@@ -160,6 +167,13 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 export function extractFacts(parser: CParser, file: string, source: string, options: ExtractOptions = {}): FileFacts {
   const text = lineBreaksAsLf(source);
   if (options.preprocess === false) return extractFromText(parser, file, text, identityOrigin(file, text), options);
+  if (options.structOpsOnly && !STRUCT_OPS_WORD.test(text)) {
+    // Expansion writes only what the file and the files it reads spell: when none of them names
+    // struct_ops, neither does the expansion (token pasting aside), and its directives say the rest.
+    const cache = options.cache ?? new PreprocessorCache(undefined, options.logger);
+    const directives = preprocessDirectives(file, text, { ...options, cache });
+    if (!directives.dependencies.some((d) => cache.matches(d, STRUCT_OPS_WORD))) return { ...noFacts(file), ...directives };
+  }
   const pp = preprocess(file, text, options);
   const facts = extractFromText(parser, file, pp.text, pp.origin, options);
   return {
@@ -168,6 +182,12 @@ export function extractFacts(parser: CParser, file: string, source: string, opti
     problems: [...pp.problems, ...facts.problems],
     dependencies: pp.dependencies,
   };
+}
+
+const STRUCT_OPS_WORD = /struct_ops/i;
+
+function noFacts(file: string): FileFacts {
+  return { file, typeDefinitions: [], includes: [], maps: [], programs: [], descriptors: [], registrations: [], legacyTypes: [], structVariables: [], functions: [], problems: [] };
 }
 
 /** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output). */

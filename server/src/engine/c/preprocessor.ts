@@ -68,6 +68,7 @@ function parseDirectiveLine(text: string, hash: number): DirectiveLine {
 export class PreprocessorCache {
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, { text: string; lines: DirectiveLine[] }>();
+  private readonly matched = new Map<string, boolean>();
   readonly flags: CompileFlagsFinder;
 
   constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
@@ -85,27 +86,42 @@ export class PreprocessorCache {
   directiveLines(file: string, text: string): DirectiveLine[] {
     const cached = this.directives.get(file);
     if (cached && cached.text === text) return cached.lines;
-    const lines: DirectiveLine[] = [];
-    for (let i = nextDirectiveLine(text, 0); i >= 0; ) {
-      const line = parseDirectiveLine(text, i);
-      lines.push(line);
-      i = nextDirectiveLine(text, line.end);
-    }
+    const lines = directiveLinesOf(text);
     this.directives.set(file, { text, lines });
     return lines;
+  }
+
+  /** True when the file's text matches `pattern` (cached per file and pattern); false when it cannot be read. */
+  matches(file: string, pattern: RegExp): boolean {
+    const key = `${pattern.source}/${pattern.flags}\0${file}`;
+    let found = this.matched.get(key);
+    if (found === undefined) this.matched.set(key, (found = pattern.test(this.read(file) ?? '')));
+    return found;
   }
 
   /** Forgets a file's text (it changed or vanished). */
   invalidate(file: string): void {
     this.texts.delete(file);
     this.directives.delete(file);
+    for (const key of this.matched.keys()) if (key.endsWith(`\0${file}`)) this.matched.delete(key);
   }
 
   /** Forgets every text, e.g. after a bulk index. */
   clear(): void {
     this.texts.clear();
     this.directives.clear();
+    this.matched.clear();
   }
+}
+
+function directiveLinesOf(text: string): DirectiveLine[] {
+  const lines: DirectiveLine[] = [];
+  for (let i = nextDirectiveLine(text, 0); i >= 0; ) {
+    const line = parseDirectiveLine(text, i);
+    lines.push(line);
+    i = nextDirectiveLine(text, line.end);
+  }
+  return lines;
 }
 
 export interface PreprocessOptions {
@@ -177,6 +193,14 @@ const DEFAULT_MAX_DEPTH = 40;
 /** Never throws for bad input: unbalanced conditionals, #error and too-deep includes become problems. */
 export function preprocess(file: string, text: string, options: PreprocessOptions = {}): Preprocessed {
   return new Run(file, text, options).run();
+}
+
+/**
+ * The main file's directives only, as preprocess runs them (conditions, includes, definitions),
+ * its code neither expanded nor written: what it includes and reads, at a fraction of the cost.
+ */
+export function preprocessDirectives(file: string, text: string, options: PreprocessOptions = {}): Omit<Preprocessed, 'text' | 'origin'> {
+  return new Run(file, text, options).directivesOnly();
 }
 
 interface CondEntry {
@@ -257,6 +281,12 @@ class Run {
     };
   }
 
+  directivesOnly(): Omit<Preprocessed, 'text' | 'origin'> {
+    this.lineIndexes.set(this.file, new LineIndex(this.text));
+    this.processFile(this.file, this.text, 0, false);
+    return { includes: this.includes, dependencies: [...this.dependencies], problems: this.problems };
+  }
+
   private defineFromText(name: string, value: string): void {
     const line = `${name} ${value}`;
     const def = parseDefine(tokenize(line, 0, line.length, '<command line>'), '<command line>', 0);
@@ -297,7 +327,8 @@ class Run {
       if (isActive(fs)) this.writeVerbatim(fs, text.length);
       else this.writeGap(fs, text.length);
     } else {
-      for (const line of this.cache.directiveLines(file, text)) this.directive(fs, line);
+      // The main file's lines are not cached: only a directives-only run reads them so, once.
+      for (const line of depth === 0 ? directiveLinesOf(text) : this.cache.directiveLines(file, text)) this.directive(fs, line);
     }
     for (const open of fs.cond) {
       this.problem(fs, open.hash, open.hash + 1, 'unterminated conditional directive');

@@ -60,7 +60,7 @@ function main(): void {
     void parser.then(
       (p) => {
         const ctx = { parser: p, cache, logger, extract: init.extract, maxFileSize: init.maxFileSize };
-        for (const { file, text } of texts) results.push(extractIndexed(ctx, file, candidateKind(file) ?? 'c', text));
+        for (const { file, text } of texts) results.push(extractIndexed(ctx, file, candidateKind(file) ?? 'c', text, message.prefilter));
         post();
       },
       (error: unknown) => {

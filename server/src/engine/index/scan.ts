@@ -95,8 +95,10 @@ export function relevance(text: string): Relevance | undefined {
  * How a read filters: `off` keeps every readable file (dependencies, files named directly),
  * `relevant` keeps the files that pass both stages, `structOps` keeps those of `structOps`
  * relevance and reports the `bpf` ones as `deferred` (the first phase of a folder index).
+ * `expanded` reads as `relevant` does; extraction then parses only the files whose macro
+ * expansion names struct_ops (the second phase: ExtractOptions.structOpsOnly).
  */
-export type Prefilter = 'off' | 'relevant' | 'structOps';
+export type Prefilter = 'off' | 'relevant' | 'structOps' | 'expanded';
 
 export type ReadResult =
   | { readonly kind: 'text'; readonly text: string }

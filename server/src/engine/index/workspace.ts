@@ -176,7 +176,7 @@ export class WorkspaceIndex {
       // memory). A source that gains struct_ops code later has its Kbuild read then (moduleOf).
       const deferred: ListEntry[] = first.deferred
         .filter((f) => !dependencySet.has(f))
-        .map((file) => ({ file, kind: 'c' as const, prefilter: 'relevant' as const }));
+        .map((file) => ({ file, kind: 'c' as const, prefilter: 'expanded' as const }));
       run.onProgress?.({ phase: 'dependencies', done: 0, total: firstList.length });
       const parsingDependencies = this.parseFiles(firstList, pool);
       // With workers, the second phase is queued behind the dependencies at once: it parses while
@@ -204,7 +204,9 @@ export class WorkspaceIndex {
           const { results, filtered, cancelled: stopped } = await parsed;
           for (const r of firstResults) if (hasFacts(r)) known.add(r.file);
           for (const r of results) if (hasFacts(r)) known.add(r.file);
-          const wanted = stopped ? [] : this.wantedDependencies(results, known, absRoots);
+          // Headers are indexed for the types of struct_ops maps: those of files without any are not needed.
+          const withCode = results.filter((r) => r.kind !== 'c' || r.facts.maps.length > 0 || r.facts.programs.length > 0);
+          const wanted = stopped ? [] : this.wantedDependencies(withCode, known, absRoots);
           const all = [...results, ...(await this.parseFiles(wanted.map((file) => ({ file, kind: 'c' as const, prefilter: 'off' as const })), pool)).results];
           if (superseded()) return { ...structOps, cancelled: true, durationMs: performance.now() - started };
           if (!stopped) {
@@ -368,7 +370,7 @@ export class WorkspaceIndex {
     let done = 0;
     if (pool) {
       const pending: Promise<ChunkOutcome>[] = [];
-      for (const prefilter of ['off', 'relevant', 'structOps'] as const) {
+      for (const prefilter of ['off', 'relevant', 'structOps', 'expanded'] as const) {
         const paths = files.filter((f) => f.prefilter === prefilter).map((f) => f.file);
         for (let i = 0; i < paths.length; i += LIST_CHUNK_SIZE) pending.push(pool.run(paths.slice(i, i + LIST_CHUNK_SIZE), prefilter));
       }
