@@ -123,3 +123,25 @@ describe('workspace indexing faults', () => {
     }
   });
 });
+
+describe('after shutdown', () => {
+  it('logs nothing: work that finishes then has no client to tell', async () => {
+    const workspace = path.join(tmp, 'shutdown');
+    mkdirSync(workspace);
+    copyFileSync(path.join(fixturesDir, 'lsp', 'features', 'cc.bpf.c'), path.join(workspace, 'cc.bpf.c'));
+    const session = await startLspSession(workspace, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+    // Messages arrive in the order they were sent: what follows the shutdown response was sent after it.
+    const logged: string[] = [];
+    let shutDown = false;
+    session.client.onNotification('window/logMessage', (params: { message: string }) => {
+      if (shutDown) logged.push(params.message);
+    });
+    await session.client.sendRequest('shutdown');
+    shutDown = true;
+    // A profile reload that logs its result, as one started just before shutdown would.
+    await session.client.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(logged).toEqual([]);
+    await session.dispose();
+  });
+});

@@ -51,10 +51,13 @@ interface InitializationOptions {
 /**
  * The LSP log; debug lines only while `verbose()` (the `structOps.trace.server` setting) says so.
  * Background work (the index's second phase, a delayed refresh) may finish after the client has
- * gone: a line it logs then has nowhere to go, and must not become an unhandled error.
+ * gone: a line it logs then has nowhere to go, and must not become an unhandled error. So nothing
+ * is sent once `open()` turns false (at shutdown): a send whose write failed later, with the
+ * connection disposed meanwhile, made vscode-jsonrpc log that failure to the disposed connection.
  */
-export function connectionLogger(connection: Connection, verbose: () => boolean): Logger {
+export function connectionLogger(connection: Connection, verbose: () => boolean, open: () => boolean): Logger {
   const send = (write: (m: string) => void) => (m: string) => {
+    if (!open()) return;
     try {
       write(m);
     } catch {
@@ -113,6 +116,7 @@ export class StructOpsServer {
     private readonly engine: StructOpsEngine,
     private readonly logger: Logger,
     private readonly setVerbose: (verbose: boolean) => void,
+    private readonly closeLog: () => void,
   ) {
     this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri, (f) => this.isIgnored(f.location.file, f.check));
   }
@@ -120,14 +124,15 @@ export class StructOpsServer {
   /** Creates the engine (loads the parser wasm once) and wires every handler. */
   static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
     let verbose = false;
-    const logger = connectionLogger(connection, () => verbose);
+    let logOpen = true;
+    const logger = connectionLogger(connection, () => verbose, () => logOpen);
     const engine = await StructOpsEngine.create({
       wasm: paths.wasm,
       profilesDir: paths.profilesDir,
       logger,
       workerScript: paths.workerScript,
     });
-    const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
+    const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v), () => (logOpen = false));
     server.register();
     return server;
   }
@@ -137,6 +142,7 @@ export class StructOpsServer {
     connection.onInitialize((params) => this.initialize(params));
     connection.onShutdown(() => {
       this.shutDown = true;
+      this.closeLog();
       clearTimeout(this.viewRefresh);
       this.watchBtf([]);
     });
