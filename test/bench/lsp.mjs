@@ -32,7 +32,7 @@ function program(lines) {
 }
 
 /** A minimal LSP client over a child's stdio. */
-function client(command, args, cwd) {
+function client(command, args, cwd, settings = {}) {
   const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
   let buffer = Buffer.alloc(0);
   let id = 0;
@@ -49,7 +49,7 @@ function client(command, args, cwd) {
       if (process.env.LSP_BENCH_DEBUG) console.error('<-', message.method ?? `response ${message.id}`, message.method === 'window/logMessage' ? message.params.message.slice(0, 300) : '');
       buffer = buffer.slice(headerEnd + 4 + length);
       if (message.id !== undefined && message.method === undefined) pending.get(message.id)?.(message.result);
-      else if (message.id !== undefined) send({ jsonrpc: '2.0', id: message.id, result: message.method === 'workspace/configuration' ? message.params.items.map(() => ({})) : null });
+      else if (message.id !== undefined) send({ jsonrpc: '2.0', id: message.id, result: message.method === 'workspace/configuration' ? message.params.items.map(() => settings) : null });
       else for (const l of [...listeners]) l(message);
     }
   });
@@ -73,10 +73,10 @@ function rssMiB(pid) {
 
 const pct = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
-async function measure(name, command, args, workspace, file, waitForIndex = false, alsoOpen = []) {
+async function measure(name, command, args, workspace, file, waitForIndex = false, alsoOpen = [], settings = {}) {
   const text = readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).toString();
-  const c = client(command, args, workspace);
+  const c = client(command, args, workspace, settings);
   const rootUri = pathToFileURL(workspace).toString();
   const started = performance.now();
   await c.request('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'w' }], capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } } });
@@ -136,7 +136,9 @@ if (existsSync(kernelTree)) {
   const others = ['bpf_dctcp.c', 'dummy_st_ops.c', 'tcp_ca_write_sk_pacing.c'].map((f) => path.join(progs, f));
   // Cold BTF, not a cold disk: read the tree once (ripgrep, when installed), as test/bench/index.mjs does.
   spawnSync('rg', ['-l', '-e', 'struct_ops', kernelTree], { stdio: 'ignore' });
-  const r = await measure('struct_ops server, kernel 6.1 tree', process.execPath, [server, '--stdio'], kernelTree, bpfFile, true, others);
+  // The selftests build with -I tools/testing/selftests/bpf (bpf_tcp_helpers.h): the same include path, as a user sets it.
+  const selftests = { includePaths: ['tools/testing/selftests/bpf'] };
+  const r = await measure('struct_ops server, kernel 6.1 tree', process.execPath, [server, '--stdio'], kernelTree, bpfFile, true, others, selftests);
   results.push(r);
 }
 

@@ -180,6 +180,21 @@ describe('includes', () => {
   });
 });
 
+describe('includes clang would not find', () => {
+  it('marks what neither the given paths nor clang\'s default directories have, not vmlinux.h or clang\'s own headers', () => {
+    const text = '#include "vmlinux.h"\n#include <scx/common.bpf.h>\n#include "local.h"\n#include <stdbool.h>\n#include "/no/such/abs.h"\n#include "found.h"\n';
+    const r = preprocess('/src/main.c', text, { useCompileFlags: false, cache: memoryCache({ '/src/found.h': '' }) });
+    expect(r.includes.map((i) => [i.path, i.missing ?? false])).toEqual([
+      ['vmlinux.h', false],
+      ['scx/common.bpf.h', true],
+      ['local.h', true],
+      ['stdbool.h', false],
+      ['/no/such/abs.h', true],
+      ['found.h', false],
+    ]);
+  });
+});
+
 describe('origin map', () => {
   it('maps argument text to the argument and macro text to the invocation', () => {
     const text = '#define DEF(name, ...) struct ops name = { __VA_ARGS__ };\nDEF(my_ops,\n    .enqueue = (void *)x);\n';

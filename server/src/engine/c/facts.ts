@@ -231,6 +231,12 @@ export interface Include {
   readonly resolved?: string; // absolute path when found
   /** `vmlinux.h` that no include path has: kernel types come from BTF instead. */
   readonly vmlinux?: boolean;
+  /**
+   * Not found where clang would look either: the include paths given, then its default system
+   * directories for --target=bpf (/usr/local/include, its own headers, /usr/include). A BPF
+   * object does not build then (BUILD-01).
+   */
+  readonly missing?: boolean;
 }
 
 export interface ParseProblem {

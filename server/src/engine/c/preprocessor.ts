@@ -618,12 +618,14 @@ class Run {
     const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
     // Direct includes, plus a vmlinux.h left unresolved in any header: the engine then reads BTF.
     if (fs.depth === 0 || vmlinux) {
+      const missing = !resolved && !vmlinux && !clangFinds(spelled);
       this.includes.push({
         path: spelled,
         system,
         location: this.locate(fs.file, hash, pathEnd),
         ...(resolved ? { resolved } : {}),
         ...(vmlinux ? { vmlinux: true } : {}),
+        ...(missing ? { missing: true } : {}),
       });
     }
     if (!resolved) {
@@ -679,6 +681,45 @@ class Run {
   private exists(file: string): boolean {
     return this.cache.read(file) !== undefined;
   }
+}
+
+/**
+ * Headers clang has of its own (its resource directory), named here for machines without clang:
+ * an include of one of them builds wherever clang runs.
+ */
+const CLANG_OWN_HEADERS = new Set([
+  'float.h', 'inttypes.h', 'iso646.h', 'limits.h', 'stdalign.h', 'stdarg.h', 'stdatomic.h', 'stdbool.h',
+  'stddef.h', 'stdint.h', 'stdnoreturn.h', 'varargs.h',
+]);
+
+/** clang's default <...> directories for --target=bpf (`clang -target bpf -E -v`), its own headers' aside. */
+const CLANG_SYSTEM_DIRS = ['/usr/local/include', '/usr/include'];
+
+let clangResourceDirs: string[] | undefined;
+
+/** The include directories of the clang installations found (`/usr/lib/llvm-N/lib/clang/V/include`). */
+function resourceDirs(): string[] {
+  if (clangResourceDirs) return clangResourceDirs;
+  const dirs: string[] = [];
+  const list = (dir: string): string[] => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const llvm of list('/usr/lib').filter((d) => /^llvm-\d+$/.test(d))) {
+    for (const version of list(`/usr/lib/${llvm}/lib/clang`)) dirs.push(`/usr/lib/${llvm}/lib/clang/${version}/include`);
+  }
+  clangResourceDirs = dirs;
+  return dirs;
+}
+
+/** True when clang would find the include in its default directories, though the given paths do not have it. */
+function clangFinds(spelled: string): boolean {
+  if (path.isAbsolute(spelled)) return false;
+  if (CLANG_OWN_HEADERS.has(spelled)) return true;
+  return [...CLANG_SYSTEM_DIRS, ...resourceDirs()].some((dir) => fs.existsSync(path.join(dir, spelled)));
 }
 
 function isActive(fs: FileState): boolean {

@@ -131,7 +131,25 @@ function wiredMember(input: BpfObjectInput, map: StructOpsMap, member: MemberIni
 }
 
 /** Simulates bpf_object__open for the struct_ops parts of one object. */
+/**
+ * clang's fatal error for the first include found nowhere it looks: there is no object to open.
+ * Facts from such a header (its macros, such as SCX_OPS_DEFINE) are missing, and what the
+ * simulation would say without them (programs "not referenced", members unset) is not true.
+ */
+function missingInclude(input: BpfObjectInput): Finding | undefined {
+  const include = input.facts.includes.find((i) => i.missing && i.location.file === input.file);
+  if (!include) return undefined;
+  const spelled = include.system ? `<${include.path}>` : `"${include.path}"`;
+  return {
+    check: ExtraCheckId['BUILD-01'], severity: 'error', phase: 'build', message: `'${include.path}' file not found`, channel: 'clang',
+    location: include.location, related: [],
+    explanation: `No include directory has ${spelled}: not the including file's directory, the \`structOps.includePaths\` setting, the \`-I\` flags of a compile_commands.json, compile_flags.txt or .clangd, nor clang's own directories. clang stops here, and nothing after it is simulated. Add the directory your build passes with \`-I\`.`,
+  };
+}
+
 export function simulateOpen(input: BpfObjectInput, libbpf: MajorMinor): OpenResult {
+  const missing = missingInclude(input);
+  if (missing) return { findings: [missing], maps: [], failed: true };
   const programErrors = staticPrograms(input);
   const mapErrors: Finding[] = [];
   const relocErrors: Finding[] = [];
