@@ -117,6 +117,14 @@ export class StructOpsEngine {
     return result;
   }
 
+  /**
+   * Does now what the first simulation on this profile would do first: index vmlinux's type
+   * names. The server calls it while the index workers parse, when this thread is idle.
+   */
+  prepareProfile(): void {
+    this.activeProfile?.vmlinux?.spec.indexNames();
+  }
+
   get profile(): KernelProfile | undefined {
     return this.activeProfile;
   }

@@ -298,6 +298,7 @@ export class StructOpsServer {
     // The index workers parse the workspace while this thread reads the kernel's BTF.
     const indexing = this.indexWorkspace();
     await this.loadProfile(configs);
+    this.engine.prepareProfile();
     const { structOps: summary, deferred, complete } = await indexing;
     const where = this.folders.join(', ') || 'no workspace folder';
     this.logger.info(`indexed ${summary.indexed} of ${summary.candidates} candidate files in ${where} (${summary.durationMs} ms${summary.cancelled ? ', cancelled' : `; ${deferred} other BPF programs follow`})`);

@@ -381,6 +381,14 @@ export class BtfSpec {
     }
   }
 
+  /**
+   * Builds the name index now rather than on the first name lookup (~50 ms for a vmlinux):
+   * for a caller with idle time before its first lookup.
+   */
+  indexNames(): void {
+    this.buildNameIndex();
+  }
+
   /** Hash chains over own type names, in typed arrays: built on the first name lookup. */
   private buildNameIndex(): void {
     if (this.nameHeads) return;
