@@ -1,9 +1,12 @@
 // The preprocessor on its own: C11's expansion examples, GNU variadic forms, conditionals,
 // includes through an in-memory file system, and the origin map back to written offsets.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../server/src/engine/common/logger';
-import { preprocess, PreprocessorCache, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
+import { nodeFs, preprocess, PreprocessorCache, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
 
 function memoryCache(files: Record<string, string>): PreprocessorCache {
   return new PreprocessorCache({ readFile: (f) => files[f] });
@@ -207,5 +210,18 @@ describe('origin map', () => {
     expect(loc('struct')).toEqual({ start: { line: 1, character: 0 }, end: { line: 2, character: 25 } });
     expect(r.origin.macroAt(at('struct'))).toBe('DEF');
     expect(r.origin.macroAt(at('.enqueue'))).toBe('DEF');
+  });
+});
+
+describe('reading headers from disk', () => {
+  it('gives the text as UTF-8 decodes it, ASCII (read as Latin-1) or not, lone CRs made LF', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-read-'));
+    const texts = { 'ascii.h': '#define A 1\r#define B 2\n', 'utf8.h': '/* é — ✓ */\n#define C 3\n', 'latin1.h': Buffer.from([0x2f, 0x2a, 0xe9, 0x2a, 0x2f, 0x0a]) };
+    for (const [name, content] of Object.entries(texts)) writeFileSync(path.join(dir, name), content);
+    expect(nodeFs.readFile(path.join(dir, 'ascii.h'))).toBe('#define A 1\n#define B 2\n');
+    expect(nodeFs.readFile(path.join(dir, 'utf8.h'))).toBe('/* é — ✓ */\n#define C 3\n');
+    // Not UTF-8: replacement characters, as before.
+    expect(nodeFs.readFile(path.join(dir, 'latin1.h'))).toBe('/*\ufffd*/\n');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,7 @@
 // libbpf's <bpf/...>), and macro expansion (macros.ts). Output text comes with an origin map from
 // every output offset back to (file, offset) the user wrote; headers contribute macros only.
 
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex, type Location } from '../common/location';
@@ -31,7 +32,11 @@ export const nodeFs: PreprocessorFs = {
     try {
       // Regular files only: `#include "/dev/zero"` never ends and a FIFO blocks until written to.
       const st = fs.statSync(file);
-      return st.isFile() && st.size <= MAX_INCLUDE_SIZE ? lineBreaksAsLf(fs.readFileSync(file, 'utf8')) : undefined;
+      if (!st.isFile() || st.size > MAX_INCLUDE_SIZE) return undefined;
+      // ASCII text (nearly every header) decodes as Latin-1, several times faster than as UTF-8:
+      // 2.8 MB of vmlinux.h took 40-50 ms to read as UTF-8, 10-35 ms so.
+      const bytes = fs.readFileSync(file);
+      return lineBreaksAsLf(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
     } catch {
       return undefined;
     }
