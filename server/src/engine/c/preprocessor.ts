@@ -697,7 +697,7 @@ const CLANG_OWN_HEADERS = new Set([
   'stddef.h', 'stdint.h', 'stdnoreturn.h', 'varargs.h',
 ]);
 
-/** clang's default <...> directories for --target=bpf (`clang -target bpf -E -v`), its own headers' aside. */
+/** clang's default <...> directories for --target=bpf besides its own (`clang -target bpf -E -v`). */
 const CLANG_SYSTEM_DIRS = ['/usr/local/include', '/usr/include'];
 
 let clangResourceDirs: string[] | undefined;
