@@ -10,7 +10,7 @@ const extraDocs: Readonly<Record<ExtraCheckId, { title: string; phase: ExtraPhas
   [ExtraCheckId['BUILD-01']]: {
     title: 'clang rejects the source',
     phase: 'build',
-    body: 'Not a kernel or libbpf rule: the compiler would stop here, so libbpf never sees an object. Typical cause: a member designator that the BPF-side type (usually `vmlinux.h` generated for the kernel profile) does not have, or a program name that is not defined.',
+    body: 'Not a kernel or libbpf rule: the compiler would stop here, so libbpf never sees an object. Typical causes: a member designator that the BPF-side type (usually `vmlinux.h` generated for the kernel profile) does not have; a program name that is not defined; an `#include` that no include directory has (`\'scx/common.bpf.h\' file not found`): add the directory the build passes with `-I` to `structOps.includePaths`, the project config, or a compile_commands.json.',
   },
   [ExtraCheckId['LINT-01']]: {
     title: 'Program prototype differs from the member',
