@@ -2,7 +2,8 @@
 // diagnostic, its WorkspaceEdit applied to the text, the text sent with didChange, and the
 // diagnostic must be gone afterwards.
 
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
@@ -206,5 +207,45 @@ describe('quick fixes over LSP (libbpf 1.1)', () => {
     const fix = actions.find((a) => a.title === 'Use SEC(".struct_ops")' && a.kind === 'quickfix');
     const fixed = await editor.apply(cc.uri, cc.text, fix, 'LIB-01');
     expect(fixed).toBe(cc.text.replace('".struct_ops.link"', '".struct_ops"'));
+  });
+});
+
+describe('quick fix for an include no directory has', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lsp-include-fix-'));
+  const program = path.join(dir, 'scx_simple.bpf.c');
+  const config = path.join(dir, '.struct-ops.json');
+  let session: LspSession;
+  beforeAll(async () => {
+    // sched_ext's layout, built with -I include; no compile_flags.txt here.
+    cpSync(path.join(fixturesDir, 'c', 'scx', 'include'), path.join(dir, 'include'), { recursive: true });
+    cpSync(path.join(fixturesDir, 'c', 'scx', 'scx_simple.bpf.c'), program);
+    session = await startLspSession(dir, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+  });
+  afterAll(async () => {
+    await session.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a .struct-ops.json with the directory that has it, and the build error goes', async () => {
+    const uri = pathToFileURL(program).toString();
+    session.open(uri, readFileSync(program, 'utf8'));
+    const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
+    const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
+    expect(diagnostic.message).toMatch(/^'scx\/common\.bpf\.h' file not found/);
+    const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    expect(actions.map((a) => a.title)).toEqual(["Add include path 'include' (new .struct-ops.json)"]);
+    const configUri = pathToFileURL(config).toString();
+    expect(actions[0].edit?.documentChanges?.[0]).toEqual({ kind: 'create', uri: configUri, options: { ignoreIfExists: true } });
+    // The editor creates the file with the text, saves it, and the watcher reports it.
+    writeFileSync(config, applyEdits('', editsFor(actions[0].edit, configUri)));
+    void session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 1 }] });
+    const after = await session.diagnostics(uri, (d) => !d.some((x) => x.code === 'BUILD-01'));
+    expect(after.map((d) => d.code)).not.toContain('BUILD-01');
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ includePaths: ['include'] });
+    // With a project config in place, none is offered again.
+    session.change(uri, `${readFileSync(program, 'utf8')}#include <missing/header.h>\n`, 2);
+    const missing = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
+    const second = missing.find((d) => d.code === 'BUILD-01') as Diagnostic;
+    expect(await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: second.range, context: { diagnostics: [second] } })).toEqual([]);
   });
 });

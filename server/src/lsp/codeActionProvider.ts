@@ -3,11 +3,14 @@
 // - BUILD-01/LIB-12: rename a misspelled member to the closest kernel member; LIB-12: remove it;
 //   BUILD-01 (undeclared identifier): use the closest struct_ops program;
 // - UPD-13/14/15 "does not implement required ops": add typed program stubs and wire them;
+// - BUILD-01 (file not found): a `.struct-ops.json` adding the directory of a workspace file that
+//   the include names, where the folder has no project config yet;
 // - LIB-01: `.struct_ops.link` → `.struct_ops`; PRG-04/PRG-12 on a sleepable program: `struct_ops/`;
 // - LIB-07: put the plain function (or the program in another section) in `SEC("struct_ops/<member>")`;
 // - LIB-20/PRG-06: place an unreferenced program in the member its section names, or `SEC("?...")`;
 // - refactors: `.struct_ops` ↔ `.struct_ops.link` on a map, `struct_ops/` ↔ `struct_ops.s/` on a program.
 
+import * as path from 'node:path';
 import {
   CodeActionKind,
   type CodeAction,
@@ -19,9 +22,11 @@ import {
 import {
   closestName,
   containsPosition,
+  findProjectConfig,
   freshName,
   missingRequiredOps,
   programStub,
+  projectConfigFileName,
   symbolAt,
   wiringLine,
   type BpfProgram,
@@ -217,12 +222,47 @@ function makeStructOpsProgram(source: SourceView, diagnostic: Diagnostic, member
   return [fix(`Add SEC("${section}") to '${name}'`, diagnostic, uriOf(location.file), [{ range: { start: at, end: at }, newText: `SEC("${section}")\n` }], true)];
 }
 
+/**
+ * For clang's "'X' file not found": a `.struct-ops.json` at the workspace folder's root whose
+ * `includePaths` has the directory of an indexed file ending in `/X`, one action per directory.
+ * Offered only where the folder has no project config: one that exists is the user's to edit.
+ */
+function addIncludePath(ctx: FeatureContext, source: SourceView, diagnostic: Diagnostic, spelled: string): CodeAction[] {
+  const folder = ctx
+    .folders()
+    .filter((f) => source.file.startsWith(f + path.sep))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!folder || findProjectConfig(folder, folder) !== undefined) return [];
+  const suffix = `/${spelled}`;
+  const dirs = new Set<string>();
+  for (const facts of ctx.engine.allFacts()) {
+    if (facts.file.endsWith(suffix) && facts.file.startsWith(folder + path.sep)) dirs.add(facts.file.slice(0, -suffix.length));
+  }
+  const uri = uriOf(path.join(folder, projectConfigFileName));
+  return [...dirs].sort().map((dir) => {
+    const relative = path.relative(folder, dir).split(path.sep).join('/') || '.';
+    return {
+      title: `Add include path '${relative}' (new ${projectConfigFileName})`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: {
+        documentChanges: [
+          { kind: 'create', uri, options: { ignoreIfExists: true } },
+          { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${JSON.stringify({ includePaths: [relative] }, null, 2)}\n` }] },
+        ],
+      },
+    };
+  });
+}
+
 function forDiagnostic(ctx: FeatureContext, source: SourceView, diagnostic: Diagnostic): CodeAction[] {
   const code = String(diagnostic.code ?? '');
   const firstLine = (typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value).split('\n')[0];
   switch (code) {
     case 'BUILD-01':
     case 'LIB-12': {
+      const notFound = /^'(.+)' file not found$/.exec(firstLine);
+      if (notFound) return addIncludePath(ctx, source, diagnostic, notFound[1]);
       const hit = memberAt(source, diagnostic.range);
       if (hit) {
         const actions = renameMember(ctx, source, diagnostic, hit.map, hit.member);

@@ -26,6 +26,8 @@ export interface FeatureContext {
   readonly documents: TextDocuments<TextDocument>;
   readonly settings: () => StructOpsSettings | undefined;
   readonly logger: Logger;
+  /** The workspace folders, absolute. */
+  readonly folders: () => readonly string[];
 }
 
 export interface SourceView {

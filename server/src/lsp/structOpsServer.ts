@@ -166,7 +166,7 @@ export class StructOpsServer {
     );
     connection.onRequest(explorerRequest, () => explorerData(this.engine));
     registerClientRequests(connection, { engine: this.engine, folders: () => this.folders, ready: () => this.indexed, logger: this.logger });
-    registerLanguageFeatures(connection, { engine: this.engine, documents: this.documents, settings: () => this.settings, logger: this.logger });
+    registerLanguageFeatures(connection, { engine: this.engine, documents: this.documents, settings: () => this.settings, logger: this.logger, folders: () => this.folders });
     this.documents.onDidChangeContent((event) =>
       this.guard('document change', async () => {
         // Before the first index completes, firstIndex() takes every open document's text.
