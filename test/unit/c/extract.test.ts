@@ -187,3 +187,24 @@ describe('robustness', () => {
     expect(f.problems.length).toBeGreaterThan(0);
   });
 });
+
+describe('static assertions', () => {
+  it('inside an anonymous struct of an initializer (HID-BPF report descriptor macros) do not hide the next program', () => {
+    // What hid_report_helpers.h's i8() expands to, in a report descriptor array (6.12 drivers/hid/bpf/progs).
+    const text = [
+      'static const __u8 rdesc[] = {',
+      '  0x09, ((__u8)(1) + (0 * (int)sizeof(struct { _Static_assert((1) >= -0x80 && (1) <= 0xff, "not a i8/u8"); int ISO_C_forbids_a_struct_with_no_members; }))),',
+      '};',
+      '_Static_assert(sizeof(rdesc) == 2, "two bytes");',
+      'SEC("struct_ops/hid_rdesc_fixup")',
+      'int BPF_PROG(fix_rdesc, struct hid_bpf_ctx *hctx)',
+      '{',
+      '  return 0;',
+      '}',
+      '',
+    ].join('\n');
+    const f = extractFacts(parser, '/hid.bpf.c', text, { useCompileFlags: false });
+    expect(f.problems).toEqual([]);
+    expect(f.programs.map((p) => [p.name, p.section, span(p.nameLocation)])).toEqual([['fix_rdesc', 'struct_ops/hid_rdesc_fixup', '5:13-5:22']]);
+  });
+});

@@ -209,6 +209,17 @@ export function sanitizeForParse(text: string): Sanitized {
     } else if (word === '__packed') {
       attributes.push({ kind: 'packed', start: i, end: j });
       blank(i, j);
+    } else if (word === '_Static_assert') {
+      // tree-sitter-c has no static assertion among struct members, where HID-BPF's report
+      // descriptor macros put one (`sizeof(struct { _Static_assert(...); int x; })`): its error
+      // recovery then swallowed the next function. An assertion has no facts: blanked, with its `;`.
+      const open = skipSpace(text, j);
+      const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+      if (close > 0) {
+        const after = skipSpace(text, close);
+        j = text.charCodeAt(after) === 59 ? after + 1 : close;
+        blank(i, j);
+      }
     } else if (word.startsWith('__') || word === 'SEC' || word === '_Pragma' || NOTE_CALLS.has(word)) {
       const open = skipSpace(text, j);
       if (text.charCodeAt(open) === 40) {
