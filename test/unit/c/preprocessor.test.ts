@@ -213,6 +213,17 @@ describe('origin map', () => {
   });
 });
 
+describe('includes clang would not find, in headers', () => {
+  it('records them with the main file\'s include that led there', () => {
+    const files = { '/src/found.h': '#include <nowhere/x.h>\n#include "also_found.h"\n', '/src/also_found.h': '' };
+    const r = preprocess('/src/main.c', '#include "found.h"\n', { useCompileFlags: false, cache: memoryCache(files) });
+    expect(r.includes.map((i) => [i.path, i.location.file, i.missing ?? false, i.includedFrom?.file, i.includedFrom?.range.start.line])).toEqual([
+      ['found.h', '/src/main.c', false, undefined, undefined],
+      ['nowhere/x.h', '/src/found.h', true, '/src/main.c', 0],
+    ]);
+  });
+});
+
 describe('reading headers from disk', () => {
   it('gives the text as UTF-8 decodes it, ASCII (read as Latin-1) or not, lone CRs made LF', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-read-'));

@@ -237,6 +237,8 @@ export interface Include {
    * object does not build then (BUILD-01).
    */
   readonly missing?: boolean;
+  /** For a missing include in a header: the main file's #include that led to that header. */
+  readonly includedFrom?: Location;
 }
 
 export interface ParseProblem {
@@ -247,7 +249,7 @@ export interface ParseProblem {
 export interface FileFacts {
   readonly file: string;
   readonly typeDefinitions: readonly CTypeDefinition[];
-  /** Direct includes, plus any `vmlinux.h` left unresolved in an included header (located there). */
+  /** Direct includes, plus any `vmlinux.h` left unresolved or include `missing` in an included header (located there). */
   readonly includes: readonly Include[];
   // BPF side
   readonly maps: readonly StructOpsMap[];

@@ -243,6 +243,8 @@ class Run {
   private readonly hooks: ExpansionHooks;
   private readonly lineIndexes = new Map<string, LineIndex>();
   private current: FileState | undefined;
+  /** The main file's #include being processed, while its headers are. */
+  private topInclude: Location | undefined;
   private lastEmitted: Origin | undefined;
   private readonly configEnabled: boolean;
 
@@ -621,16 +623,20 @@ class Run {
     }
     const resolved = this.resolve(spelled, system, fs.file, next);
     const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
-    // Direct includes, plus a vmlinux.h left unresolved in any header: the engine then reads BTF.
-    if (fs.depth === 0 || vmlinux) {
-      const missing = !resolved && !vmlinux && !clangFinds(spelled);
+    // Direct includes, plus a vmlinux.h left unresolved in any header (the engine then reads BTF)
+    // and any include clang would not find either (its fatal error, wherever it is).
+    const missing = !resolved && !vmlinux && !clangFinds(spelled);
+    // Located only when kept: a header's LineIndex is built on its first location.
+    const location = fs.depth === 0 || vmlinux || missing ? this.locate(fs.file, hash, pathEnd) : undefined;
+    if (location) {
       this.includes.push({
         path: spelled,
         system,
-        location: this.locate(fs.file, hash, pathEnd),
+        location,
         ...(resolved ? { resolved } : {}),
         ...(vmlinux ? { vmlinux: true } : {}),
         ...(missing ? { missing: true } : {}),
+        ...(missing && fs.depth > 0 && this.topInclude ? { includedFrom: this.topInclude } : {}),
       });
     }
     if (!resolved) {
@@ -657,7 +663,9 @@ class Run {
     // Sources included into sources (a .bpf.c including another) belong to the includer's object:
     // their code is expanded in place. Headers only contribute macros; their types are their own facts.
     const inline = fs.emit && !isHeader(resolved);
+    if (fs.depth === 0) this.topInclude = location;
     this.processFile(resolved, included, fs.depth + 1, inline);
+    if (fs.depth === 0) this.topInclude = undefined;
   }
 
   /** The absolute path an include names, or undefined when no directory has it. */

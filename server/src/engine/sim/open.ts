@@ -137,12 +137,15 @@ function wiredMember(input: BpfObjectInput, map: StructOpsMap, member: MemberIni
  * simulation would say without them (programs "not referenced", members unset) is not true.
  */
 function missingInclude(input: BpfObjectInput): Finding | undefined {
-  const include = input.facts.includes.find((i) => i.missing && i.location.file === input.file);
+  const include = input.facts.includes.find((i) => i.missing && (i.location.file === input.file || i.includedFrom?.file === input.file));
   if (!include) return undefined;
   const spelled = include.system ? `<${include.path}>` : `"${include.path}"`;
+  // One in a header is shown where this file includes that header, as clangd does ("In included file").
+  const nested = include.includedFrom && include.location.file !== input.file;
   return {
-    check: ExtraCheckId['BUILD-01'], severity: 'error', phase: 'build', message: `'${include.path}' file not found`, channel: 'clang',
-    location: include.location, related: [],
+    check: ExtraCheckId['BUILD-01'], severity: 'error', phase: 'build', message: `${nested ? 'In included file: ' : ''}'${include.path}' file not found`, channel: 'clang',
+    location: nested && include.includedFrom ? include.includedFrom : include.location,
+    related: nested ? [{ location: include.location, message: `#include ${spelled}` }] : [],
     explanation: `No include directory has ${spelled}: not the including file's directory, the \`structOps.includePaths\` setting, the \`-I\` flags of a compile_commands.json, compile_flags.txt or .clangd, nor clang's own directories. clang stops here, and nothing after it is simulated. Add the directory your build passes with \`-I\`.`,
   };
 }
