@@ -249,3 +249,30 @@ describe('quick fix for an include no directory has', () => {
     expect(await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: second.range, context: { diagnostics: [second] } })).toEqual([]);
   });
 });
+
+describe('quick fix for an include no directory has, in a header', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lsp-include-fix-nested-'));
+  const program = path.join(dir, 'nf.bpf.c');
+  let session: LspSession;
+  beforeAll(async () => {
+    cpSync(path.join(fixturesDir, 'c', 'scx', 'include'), path.join(dir, 'include'), { recursive: true });
+    writeFileSync(path.join(dir, 'common.h'), '#include <scx/common.bpf.h>\n');
+    writeFileSync(program, '#include "common.h"\nchar _license[] SEC("license") = "GPL";\ns32 BPF_STRUCT_OPS(nf_init) { return 0; }\nSCX_OPS_DEFINE(nf_ops, .init = (void *)nf_init, .name = "nf");\n');
+    session = await startLspSession(dir, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+  });
+  afterAll(async () => {
+    await session.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is offered on the program\'s include of that header', async () => {
+    const uri = pathToFileURL(program).toString();
+    session.open(uri, readFileSync(program, 'utf8'));
+    const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
+    const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
+    expect([diagnostic.message.split('\n')[0], diagnostic.range.start.line]).toEqual(["In included file: 'scx/common.bpf.h' file not found", 0]);
+    expect(diagnostic.relatedInformation?.map((r) => [path.basename(new URL(r.location.uri).pathname), r.location.range.start.line])).toEqual([['common.h', 0]]);
+    const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    expect(actions.map((a) => a.title)).toEqual(["Add include path 'include' (new .struct-ops.json)"]);
+  });
+});

@@ -261,7 +261,7 @@ function forDiagnostic(ctx: FeatureContext, source: SourceView, diagnostic: Diag
   switch (code) {
     case 'BUILD-01':
     case 'LIB-12': {
-      const notFound = /^'(.+)' file not found$/.exec(firstLine);
+      const notFound = /^(?:In included file: )?'(.+)' file not found$/.exec(firstLine);
       if (notFound) return addIncludePath(ctx, source, diagnostic, notFound[1]);
       const hit = memberAt(source, diagnostic.range);
       if (hit) {
