@@ -270,7 +270,7 @@ describe('quick fix for an include no directory has, in a header', () => {
     session.open(uri, readFileSync(program, 'utf8'));
     const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
     const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
-    expect([diagnostic.message.split('\n')[0], diagnostic.range.start.line]).toEqual(["In included file: 'scx/common.bpf.h' file not found", 0]);
+    expect([String(diagnostic.message).split('\n')[0], diagnostic.range.start.line]).toEqual(["In included file: 'scx/common.bpf.h' file not found", 0]);
     expect(diagnostic.relatedInformation?.map((r) => [path.basename(new URL(r.location.uri).pathname), r.location.range.start.line])).toEqual([['common.h', 0]]);
     const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
     expect(actions.map((a) => a.title)).toEqual(["Add include path 'include' (new .struct-ops.json)"]);
