@@ -210,29 +210,44 @@ describe('quick fixes over LSP (libbpf 1.1)', () => {
   });
 });
 
-describe('quick fix for an include no directory has', () => {
+/**
+ * A workspace in sched_ext's layout (its headers under include/, built with -I include) with no
+ * compile_flags.txt and no project config, plus `files`; the server started on it.
+ */
+async function scxWorkspace(files: Record<string, string>): Promise<{ dir: string; session: LspSession }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lsp-include-fix-'));
-  const program = path.join(dir, 'scx_simple.bpf.c');
-  const config = path.join(dir, '.struct-ops.json');
-  let session: LspSession;
-  beforeAll(async () => {
-    // sched_ext's layout, built with -I include; no compile_flags.txt here.
-    cpSync(path.join(fixturesDir, 'c', 'scx', 'include'), path.join(dir, 'include'), { recursive: true });
-    cpSync(path.join(fixturesDir, 'c', 'scx', 'scx_simple.bpf.c'), program);
-    session = await startLspSession(dir, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
-  });
+  cpSync(path.join(fixturesDir, 'c', 'scx', 'include'), path.join(dir, 'include'), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return { dir, session: await startLspSession(dir, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } }) };
+}
+
+/** Opens `file`, waits for its BUILD-01 and asks for code actions on it. */
+async function missingIncludeActions(session: LspSession, file: string): Promise<{ uri: string; diagnostic: Diagnostic; actions: CodeAction[] }> {
+  const uri = pathToFileURL(file).toString();
+  session.open(uri, readFileSync(file, 'utf8'));
+  const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
+  const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
+  const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+  return { uri, diagnostic, actions };
+}
+
+describe('quick fix for an include no directory has', () => {
+  const workspaces: { dir: string; session: LspSession }[] = [];
   afterAll(async () => {
-    await session.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    for (const w of workspaces) {
+      await w.session.dispose();
+      rmSync(w.dir, { recursive: true, force: true });
+    }
   });
 
   it('creates a .struct-ops.json with the directory that has it, and the build error goes', async () => {
-    const uri = pathToFileURL(program).toString();
-    session.open(uri, readFileSync(program, 'utf8'));
-    const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
-    const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
+    const w = await scxWorkspace({ 'scx_simple.bpf.c': readFileSync(path.join(fixturesDir, 'c', 'scx', 'scx_simple.bpf.c'), 'utf8') });
+    workspaces.push(w);
+    const { session } = w;
+    const program = path.join(w.dir, 'scx_simple.bpf.c');
+    const config = path.join(w.dir, '.struct-ops.json');
+    const { uri, diagnostic, actions } = await missingIncludeActions(session, program);
     expect(diagnostic.message).toMatch(/^'scx\/common\.bpf\.h' file not found/);
-    const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
     expect(actions.map((a) => a.title)).toEqual(["Add include path 'include' (new .struct-ops.json)"]);
     const configUri = pathToFileURL(config).toString();
     expect(actions[0].edit?.documentChanges?.[0]).toEqual({ kind: 'create', uri: configUri, options: { ignoreIfExists: true } });
@@ -248,31 +263,16 @@ describe('quick fix for an include no directory has', () => {
     const second = missing.find((d) => d.code === 'BUILD-01') as Diagnostic;
     expect(await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: second.range, context: { diagnostics: [second] } })).toEqual([]);
   });
-});
 
-describe('quick fix for an include no directory has, in a header', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lsp-include-fix-nested-'));
-  const program = path.join(dir, 'nf.bpf.c');
-  let session: LspSession;
-  beforeAll(async () => {
-    cpSync(path.join(fixturesDir, 'c', 'scx', 'include'), path.join(dir, 'include'), { recursive: true });
-    writeFileSync(path.join(dir, 'common.h'), '#include <scx/common.bpf.h>\n');
-    writeFileSync(program, '#include "common.h"\nchar _license[] SEC("license") = "GPL";\ns32 BPF_STRUCT_OPS(nf_init) { return 0; }\nSCX_OPS_DEFINE(nf_ops, .init = (void *)nf_init, .name = "nf");\n');
-    session = await startLspSession(dir, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
-  });
-  afterAll(async () => {
-    await session.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('is offered on the program\'s include of that header', async () => {
-    const uri = pathToFileURL(program).toString();
-    session.open(uri, readFileSync(program, 'utf8'));
-    const diagnostics = await session.diagnostics(uri, (d) => d.some((x) => x.code === 'BUILD-01'));
-    const diagnostic = diagnostics.find((d) => d.code === 'BUILD-01') as Diagnostic;
+  it('is offered for one in a header, on the program\'s include of that header', async () => {
+    const w = await scxWorkspace({
+      'common.h': '#include <scx/common.bpf.h>\n',
+      'nf.bpf.c': '#include "common.h"\nchar _license[] SEC("license") = "GPL";\ns32 BPF_STRUCT_OPS(nf_init) { return 0; }\nSCX_OPS_DEFINE(nf_ops, .init = (void *)nf_init, .name = "nf");\n',
+    });
+    workspaces.push(w);
+    const { diagnostic, actions } = await missingIncludeActions(w.session, path.join(w.dir, 'nf.bpf.c'));
     expect([String(diagnostic.message).split('\n')[0], diagnostic.range.start.line]).toEqual(["In included file: 'scx/common.bpf.h' file not found", 0]);
     expect(diagnostic.relatedInformation?.map((r) => [path.basename(new URL(r.location.uri).pathname), r.location.range.start.line])).toEqual([['common.h', 0]]);
-    const actions = (await session.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
     expect(actions.map((a) => a.title)).toEqual(["Add include path 'include' (new .struct-ops.json)"]);
   });
 });
