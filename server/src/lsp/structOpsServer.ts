@@ -48,16 +48,20 @@ interface InitializationOptions {
   readonly docsUri?: string;
 }
 
+/** The LSP log, which `close()` silences for good (at shutdown). */
+export type ConnectionLogger = Logger & { close(): void };
+
 /**
  * The LSP log; debug lines only while `verbose()` (the `structOps.trace.server` setting) says so.
  * Background work (the index's second phase, a delayed refresh) may finish after the client has
  * gone: a line it logs then has nowhere to go, and must not become an unhandled error. So nothing
- * is sent once `open()` turns false (at shutdown): a send whose write failed later, with the
- * connection disposed meanwhile, made vscode-jsonrpc log that failure to the disposed connection.
+ * is sent once closed: a send whose write failed later, with the connection disposed meanwhile,
+ * made vscode-jsonrpc log that failure to the disposed connection.
  */
-export function connectionLogger(connection: Connection, verbose: () => boolean, open: () => boolean): Logger {
+export function connectionLogger(connection: Connection, verbose: () => boolean): ConnectionLogger {
+  let open = true;
   const send = (write: (m: string) => void) => (m: string) => {
-    if (!open()) return;
+    if (!open) return;
     try {
       write(m);
     } catch {
@@ -69,6 +73,9 @@ export function connectionLogger(connection: Connection, verbose: () => boolean,
     warn: send((m) => connection.console.warn(m)),
     info: send((m) => connection.console.info(m)),
     debug: send((m) => (verbose() ? connection.console.log(m) : undefined)),
+    close: () => {
+      open = false;
+    },
   };
 }
 
@@ -114,9 +121,8 @@ export class StructOpsServer {
   private constructor(
     private readonly connection: Connection,
     private readonly engine: StructOpsEngine,
-    private readonly logger: Logger,
+    private readonly logger: ConnectionLogger,
     private readonly setVerbose: (verbose: boolean) => void,
-    private readonly closeLog: () => void,
   ) {
     this.publisher = new DiagnosticsPublisher(connection, () => this.docsUri, (f) => this.isIgnored(f.location.file, f.check));
   }
@@ -124,15 +130,14 @@ export class StructOpsServer {
   /** Creates the engine (loads the parser wasm once) and wires every handler. */
   static async start(connection: Connection, paths: ServerPaths): Promise<StructOpsServer> {
     let verbose = false;
-    let logOpen = true;
-    const logger = connectionLogger(connection, () => verbose, () => logOpen);
+    const logger = connectionLogger(connection, () => verbose);
     const engine = await StructOpsEngine.create({
       wasm: paths.wasm,
       profilesDir: paths.profilesDir,
       logger,
       workerScript: paths.workerScript,
     });
-    const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v), () => (logOpen = false));
+    const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();
     return server;
   }
@@ -142,7 +147,7 @@ export class StructOpsServer {
     connection.onInitialize((params) => this.initialize(params));
     connection.onShutdown(() => {
       this.shutDown = true;
-      this.closeLog();
+      this.logger.close();
       clearTimeout(this.viewRefresh);
       this.watchBtf([]);
     });

@@ -73,7 +73,7 @@ function parseDirectiveLine(text: string, hash: number): DirectiveLine {
 export class PreprocessorCache {
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, { text: string; lines: DirectiveLine[] }>();
-  private readonly matched = new Map<string, boolean>();
+  private readonly matched = new Map<string, Map<RegExp, boolean>>();
   readonly flags: CompileFlagsFinder;
 
   constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
@@ -96,11 +96,12 @@ export class PreprocessorCache {
     return lines;
   }
 
-  /** True when the file's text matches `pattern` (cached per file and pattern); false when it cannot be read. */
+  /** True when the file's text matches `pattern`, a non-global regex (cached per file and pattern); false when it cannot be read. */
   matches(file: string, pattern: RegExp): boolean {
-    const key = `${pattern.source}/${pattern.flags}\0${file}`;
-    let found = this.matched.get(key);
-    if (found === undefined) this.matched.set(key, (found = pattern.test(this.read(file) ?? '')));
+    let byPattern = this.matched.get(file);
+    if (!byPattern) this.matched.set(file, (byPattern = new Map()));
+    let found = byPattern.get(pattern);
+    if (found === undefined) byPattern.set(pattern, (found = pattern.test(this.read(file) ?? '')));
     return found;
   }
 
@@ -108,7 +109,7 @@ export class PreprocessorCache {
   invalidate(file: string): void {
     this.texts.delete(file);
     this.directives.delete(file);
-    for (const key of this.matched.keys()) if (key.endsWith(`\0${file}`)) this.matched.delete(key);
+    this.matched.delete(file);
   }
 
   /** Forgets every text, e.g. after a bulk index. */
