@@ -53,7 +53,7 @@ export interface TextOrigin {
   locate(start: number, end: number): Location;
   /** The macro whose expansion produced this offset, when the text was preprocessed. */
   macroAt?(offset: number): string | undefined;
-  /** Equal for two spans exactly when they map to the same places (see OriginMap.spanKey). */
+  /** For two spans of the same text, equal exactly when they map to the same places (see OriginMap.spanKey). */
   spanKey(start: number, end: number): string;
 }
 
@@ -238,6 +238,8 @@ class FactsBuilder {
   /** This extraction's function contributions, for the next extraction of the file. */
   readonly functionMemo = new Map<string, FunctionContribution>();
   private contextKey?: string;
+  /** The previous extraction's function contributions, when its context is this one's (compared once). */
+  private reusable?: ReadonlyMap<string, FunctionContribution> | null;
   private readonly functionNames = new Set<string>();
   /** Functions defined with a body, as programBody's call analysis needs them. */
   private readonly definedFunctions = new Set<string>();
@@ -635,7 +637,8 @@ class FactsBuilder {
     const section = sections[sections.length - 1];
     const start = section && section.start < node.startIndex ? section.start : node.startIndex;
     const key = this.functionKey(start, node.endIndex, section);
-    let contribution = this.previousMemo?.context === this.context ? this.previousMemo.functions.get(key) : undefined;
+    if (this.reusable === undefined) this.reusable = this.previousMemo?.context === this.context ? this.previousMemo.functions : null;
+    let contribution = this.reusable?.get(key);
     if (!contribution) {
       const programs: BpfProgram[] = [];
       const functions: CFunction[] = [];

@@ -158,8 +158,8 @@ export interface OriginMap {
   /** The outermost macro whose expansion produced (or carried an argument to) this output offset. */
   macroAt(offset: number): string | undefined;
   /**
-   * A string equal for two output spans exactly when every `locate`/`macroAt` answer inside them
-   * (relative to the span's start) is equal: the source text and positions they map to.
+   * For two output spans of the same text, a string equal exactly when every `locate`/`macroAt`
+   * answer inside them (relative to the span's start) is equal. Comparable across extractions.
    */
   spanKey(start: number, end: number): string;
 }
@@ -947,6 +947,17 @@ function parseNumberUncached(text: string): bigint | undefined {
 }
 
 /** Accumulates output text and the chunk table behind `OriginMap`. */
+/** Short stable numbers for file paths in span keys, the same in every extraction of this process. */
+const fileNumbers = new Map<string, number>();
+function fileNumber(file: string): number {
+  let n = fileNumbers.get(file);
+  if (n === undefined) {
+    n = fileNumbers.size;
+    fileNumbers.set(file, n);
+  }
+  return n;
+}
+
 class OutputBuilder {
   private readonly parts: string[] = [];
   private length = 0;
@@ -1012,26 +1023,20 @@ class OutputBuilder {
       spanKey: (start, end) => {
         if (this.outStarts.length === 0) return '';
         const last = end > start ? chunkAt(end - 1) : chunkAt(start);
-        const parts: string[] = [];
+        let key = '';
         for (let k = chunkAt(start); k <= last; k++) {
           const outStart = Math.max(start, this.outStarts[k]);
-          const file = this.files[k];
-          const index = lines(file);
+          const index = lines(this.files[k]);
           const at = (offset: number) => {
             const p = index.positionAt(offset);
             return `${p.line}:${p.character}`;
           };
-          const head = `${outStart - start}\u0001${file}\u0001${this.macros[k] ?? ''}\u0001`;
-          if (this.exact[k]) {
-            // Same-length text: positions inside follow from where it starts and its line breaks.
-            const outEnd = k + 1 < this.outStarts.length ? Math.min(end, this.outStarts[k + 1]) : end;
-            const s = srcOffset(k, outStart, false);
-            parts.push(`${head}${at(s)}\u0001${index.text.slice(s, srcOffset(k, outEnd, true))}`);
-          } else {
-            parts.push(`${head}${at(this.srcStarts[k])}-${at(this.srcEnds[k])}`);
-          }
+          key += `${outStart - start},${fileNumber(this.files[k])},${this.macros[k] ?? ''},`;
+          // Exact text is the output text itself: where it starts and the output's line breaks
+          // give every position inside. Other text stands for its whole source range.
+          key += this.exact[k] ? `${at(srcOffset(k, outStart, false))};` : `${at(this.srcStarts[k])}-${at(this.srcEnds[k])};`;
         }
-        return parts.join('\u0002');
+        return key;
       },
     };
   }

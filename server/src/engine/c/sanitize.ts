@@ -140,17 +140,51 @@ function stringLiterals(text: string, start: number, end: number): { value: stri
   return first < 0 ? undefined : { value, start: first, end: last };
 }
 
+/**
+ * Whitespace-only lines between top-level items this long or longer (blanked `SEC(...)` lines, the
+ * preprocessor's directive and inactive-region gaps) become comments of the same length.
+ */
+const MIN_QUIET_LINE = 16;
+
+/**
+ * Writes each [start, end) pair of `lines` as a same-length block comment. On an incremental
+ * reparse tree-sitter reuses a comment node whole, but lexes whitespace again, a character at a
+ * time, as the padding of each top-level item whose first token it re-reads: a blanked SEC line
+ * before each of 300 programs cost 4 ms per keystroke.
+ */
+function commentOut(text: string, lines: readonly number[]): string {
+  if (lines.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < lines.length; k += 2) {
+    parts.push(text.slice(at, lines[k]), '/*', ' '.repeat(lines[k + 1] - lines[k] - 4), '*/');
+    at = lines[k + 1];
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 export function sanitizeForParse(text: string): Sanitized {
   const out: string[] = [];
   let copied = 0;
   const sections: SectionNote[] = [];
   const attributes: AttributeNote[] = [];
   const macroCalls: MacroCallNote[] = [];
+  const quietLines: number[] = [];
+  let depth = 0;
+  let lineStart = 0;
+  let lineHasCode = false;
 
   const blank = (start: number, end: number): void => {
     const span = text.slice(start, end);
     // Most blanked spans are one line: spaces of the same length, without a regex pass.
-    out.push(text.slice(copied, start), span.includes('\n') ? span.replace(/[^\n]/g, ' ') : ' '.repeat(span.length));
+    if (span.includes('\n')) {
+      out.push(text.slice(copied, start), span.replace(/[^\n]/g, ' '));
+      lineStart = start + span.lastIndexOf('\n') + 1;
+      lineHasCode = true;
+    } else {
+      out.push(text.slice(copied, start), ' '.repeat(span.length));
+    }
     copied = end;
   };
 
@@ -159,6 +193,9 @@ export function sanitizeForParse(text: string): Sanitized {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 10) {
+      if (!lineHasCode && depth === 0 && i - lineStart >= MIN_QUIET_LINE) quietLines.push(lineStart, i);
+      lineStart = i + 1;
+      lineHasCode = false;
       atLineStart = true;
       i++;
       continue;
@@ -167,6 +204,8 @@ export function sanitizeForParse(text: string): Sanitized {
       i++;
       continue;
     }
+    const codeBefore = lineHasCode;
+    lineHasCode = true;
     if (c === 35 && atLineStart) {
       // A directive: tree-sitter parses these itself; skip to the unescaped end of line.
       let j = i;
@@ -186,7 +225,11 @@ export function sanitizeForParse(text: string): Sanitized {
     atLineStart = false;
     if (c === 47 && (text.charCodeAt(i + 1) === 42 || text.charCodeAt(i + 1) === 47)) {
       const j = skipSpace(text, i);
-      if (text.slice(i, j).includes('\n')) atLineStart = true;
+      const lastBreak = text.lastIndexOf('\n', j - 1);
+      if (lastBreak >= i) {
+        atLineStart = true;
+        lineStart = lastBreak + 1;
+      }
       i = j;
       continue;
     }
@@ -195,12 +238,15 @@ export function sanitizeForParse(text: string): Sanitized {
       continue;
     }
     if (!isIdentStart(c)) {
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (c === 41 || c === 93 || c === 125) depth--;
       i++;
       continue;
     }
     let j = i + 1;
     while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
     const word = text.slice(i, j);
+    lineHasCode = codeBefore;
     if (BLANK_WORDS.has(word)) {
       blank(i, j);
     } else if (CACHELINE_WORDS.has(word)) {
@@ -232,10 +278,12 @@ export function sanitizeForParse(text: string): Sanitized {
         }
       }
     }
+    // A word left in place is code; a blanked one leaves the line as it was, unless it spanned lines.
+    if (copied !== j) lineHasCode = true;
     i = j;
   }
   out.push(text.slice(copied));
-  return { text: out.join(''), sections, attributes, macroCalls };
+  return { text: commentOut(out.join(''), quietLines), sections, attributes, macroCalls };
 
   /** Records what a call-like macro says; false when the call is not one we blank. */
   function handleCall(word: string, src: string, start: number, open: number, close: number): boolean {
