@@ -972,9 +972,11 @@ class OutputBuilder {
   add(text: string, file: string, srcStart: number, srcEnd: number, exact: boolean, macro?: string): void {
     if (text.length === 0) return;
     const n = this.outStarts.length - 1;
+    // One chunk for what maps alike: exact text that continues the last chunk's source, or more
+    // text standing for the same source range (a macro call's expansion, token by token).
     if (
-      exact && !macro && n >= 0 && this.exact[n] && this.macros[n] === undefined &&
-      this.files[n] === file && this.srcEnds[n] === srcStart
+      n >= 0 && this.exact[n] === exact && this.macros[n] === macro && this.files[n] === file &&
+      (exact ? this.srcEnds[n] === srcStart : this.srcStarts[n] === srcStart && this.srcEnds[n] === srcEnd)
     ) {
       this.srcEnds[n] = srcEnd;
     } else {
