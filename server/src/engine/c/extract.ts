@@ -40,6 +40,12 @@ export interface ExtractOptions extends PreprocessOptions {
    */
   readonly remember?: boolean;
   /**
+   * The text is an open document's, which the editor will change: keep the parse tree for an
+   * incremental reparse from the first change. Otherwise a file keeps its tree once it is
+   * extracted a second time.
+   */
+  readonly editing?: boolean;
+  /**
    * Parse only when the macro expansion names struct_ops (in any case): a section, a type, a
    * descriptor or a program macro all do. Otherwise the facts hold what preprocessing found
    * (includes, dependencies, problems) and nothing else. For BPF programs that have struct_ops,
@@ -96,12 +102,20 @@ interface FunctionContribution {
  * contributions keyed by everything they depend on (the file-wide `context` and each function's
  * own key, see FactsBuilder.functionKey), and, once the file is extracted again (the editor is
  * changing it), its parse tree for an incremental reparse. Typing in one function of a big file
- * then reparses a little and re-walks only that function.
+ * then reparses a little and re-walks only that function. The names each function's signature
+ * declares are kept by the signature's text, which is all they depend on.
  */
 interface FileMemo {
   readonly context: string;
   readonly functions: ReadonlyMap<string, FunctionContribution>;
+  readonly signatures: ReadonlyMap<string, DeclaredNames>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
+}
+
+/** The functions a declaration or definition declares: defined here, and referable by name in an initializer. */
+interface DeclaredNames {
+  readonly defined: readonly string[];
+  readonly referable: readonly string[];
 }
 
 const fileMemos = new Map<string, FileMemo>();
@@ -196,7 +210,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   const sanitized = sanitizeForParse(text);
   const memo = options.remember === false ? undefined : fileMemos.get(file);
   // A file extracted again soon after is being edited: keep its tree for the next change.
-  const editing = memo !== undefined;
+  const editing = options.editing === true || memo !== undefined;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
   const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo);
   if (!tree) {
@@ -213,11 +227,12 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     const functions = completed ? facts.functionMemo : new Map<string, FunctionContribution>();
+    const signatures = completed ? facts.signatureMemo : new Map<string, DeclaredNames>();
     if (options.remember === false) tree.delete();
-    else if (editing) remember(file, { context: facts.context, functions, parsed: { text: sanitized.text, tree } });
+    else if (editing) remember(file, { context: facts.context, functions, signatures, parsed: { text: sanitized.text, tree } });
     else {
       tree.delete();
-      remember(file, { context: facts.context, functions });
+      remember(file, { context: facts.context, functions, signatures });
     }
   }
   return facts.result(sanitized.macroCalls);
@@ -237,6 +252,7 @@ class FactsBuilder {
 
   /** This extraction's function contributions, for the next extraction of the file. */
   readonly functionMemo = new Map<string, FunctionContribution>();
+  readonly signatureMemo = new Map<string, DeclaredNames>();
   private contextKey?: string;
   /** The previous extraction's function contributions, when its context is this one's (compared once). */
   private reusable?: ReadonlyMap<string, FunctionContribution> | null;
@@ -310,20 +326,18 @@ class FactsBuilder {
 
   /** First pass: function names (for `.op = prog`) and enumerator values (for constants). */
   private collectNames(item: Node): void {
-    const end = item.type === 'function_definition' ? (item.childForFieldName('body')?.startIndex ?? item.endIndex) : item.endIndex;
-    if ((item.type === 'function_definition' || item.type === 'declaration') && this.text.slice(item.startIndex, end).includes('(')) {
-      for (const d of item.childrenForFieldName('declarator')) {
-        const fn = functionDeclarator(d);
-        if (!fn) continue;
-        const declaredName = fn.childForFieldName('declarator');
-        if (item.type === 'function_definition' && declaredName?.type === 'identifier') this.definedFunctions.add(declaredName.text);
-        const inner = applyDeclarator({ kind: 'named', name: 'int' }, fn.childForFieldName('declarator'), this.lookup);
-        if (PROG_MACROS.has(inner.name)) {
-          const first = fn.childForFieldName('parameters')?.namedChild(0);
-          if (first) this.functionNames.add(first.text.trim());
-        } else if (inner.name) this.functionNames.add(inner.name);
-      }
+    const isFunction = item.type === 'function_definition';
+    const end = isFunction ? (item.childForFieldName('body')?.startIndex ?? item.endIndex) : item.endIndex;
+    const head = this.text.slice(item.startIndex, end);
+    // Without an enum body in it, a function's signature text is all its names depend on.
+    const plainSignature = isFunction && !head.includes('{');
+    if ((isFunction || item.type === 'declaration') && head.includes('(')) {
+      const names = (plainSignature ? (this.previousMemo?.signatures.get(head) ?? this.signatureMemo.get(head)) : undefined) ?? this.declaredNames(item);
+      if (plainSignature) this.signatureMemo.set(head, names);
+      for (const name of names.defined) this.definedFunctions.add(name);
+      for (const name of names.referable) this.functionNames.add(name);
     }
+    if (plainSignature) return;
     for (const spec of enumSpecifiers(item)) {
       let next = 0n;
       for (const e of spec.childForFieldName('body')?.namedChildren ?? []) {
@@ -337,6 +351,23 @@ class FactsBuilder {
         }
       }
     }
+  }
+
+  private declaredNames(item: Node): DeclaredNames {
+    const defined: string[] = [];
+    const referable: string[] = [];
+    for (const d of item.childrenForFieldName('declarator')) {
+      const fn = functionDeclarator(d);
+      if (!fn) continue;
+      const declaredName = fn.childForFieldName('declarator');
+      if (item.type === 'function_definition' && declaredName?.type === 'identifier') defined.push(declaredName.text);
+      const inner = applyDeclarator({ kind: 'named', name: 'int' }, declaredName, this.lookup);
+      if (PROG_MACROS.has(inner.name)) {
+        const first = fn.childForFieldName('parameters')?.namedChild(0);
+        if (first) referable.push(first.text.trim());
+      } else if (inner.name) referable.push(inner.name);
+    }
+    return { defined, referable };
   }
 
   private visit(item: Node): void {

@@ -204,7 +204,7 @@ export function sanitizeForParse(text: string): Sanitized {
       i++;
       continue;
     }
-    const codeBefore = lineHasCode;
+    const codeBefore: boolean = lineHasCode;
     lineHasCode = true;
     if (c === 35 && atLineStart) {
       // A directive: tree-sitter parses these itself; skip to the unescaped end of line.
