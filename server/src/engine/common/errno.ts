@@ -26,8 +26,7 @@ export type ErrnoName = keyof typeof Errno;
 
 /** The symbolic name for an errno; EAGAIN for 11 (EWOULDBLOCK is the same number). */
 export function errnoName(errno: number): string {
-  for (const [name, value] of Object.entries(Errno)) {
-    if (value === errno) return name;
-  }
-  return `E${errno}`;
+  return ERRNO_NAMES.get(errno) ?? `E${errno}`;
 }
+
+const ERRNO_NAMES = new Map<number, string>(Object.entries(Errno).map(([name, value]) => [value, name]));
