@@ -16,6 +16,11 @@ describe('sanitizeForParse', () => {
     expect(out.sections).toEqual([{ value: 'struct_ops/my_init', start: 0, end: 25, valueStart: 4, valueEnd: 24 }]);
   });
 
+  it('writes a blanked SEC line below a comment as a comment too', () => {
+    const text = '// the first program\nSEC("struct_ops/my_init")\nint BPF_PROG(my_init)\n{\n\treturn 0;\n}\n';
+    expect(lines(sanitizeForParse(text).text).slice(0, 2)).toEqual(['// the first program', `/*${' '.repeat(21)}*/`]);
+  });
+
   it('writes the preprocessor\'s long blank lines at top level as comments, short ones as spaces', () => {
     const gap = ' '.repeat(30);
     const text = `${gap}\n   \nint x;\n`;

@@ -946,7 +946,6 @@ function parseNumberUncached(text: string): bigint | undefined {
   return undefined;
 }
 
-/** Accumulates output text and the chunk table behind `OriginMap`. */
 /** Short stable numbers for file paths in span keys, the same in every extraction of this process. */
 const fileNumbers = new Map<string, number>();
 function fileNumber(file: string): number {
@@ -958,6 +957,7 @@ function fileNumber(file: string): number {
   return n;
 }
 
+/** Accumulates output text and the chunk table behind `OriginMap`. */
 class OutputBuilder {
   private readonly parts: string[] = [];
   private length = 0;
