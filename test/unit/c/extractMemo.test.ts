@@ -76,17 +76,4 @@ describe('extractFacts function memo', () => {
     expect(after.programs[2]).toBe(before.programs[2]);
     expect(after).toEqual(fresh(file, text('\treturn 1 + sk->sk_mark;'), { preprocess: false }));
   });
-
-  it.each([
-    [true, [false, true]],
-    [false, [false, false, true]],
-  ])('keeps the parse tree of an open document (editing: %s) for an incremental reparse', (editing, reused) => {
-    const file = path.join(fixturesDir, 'memo', 'open.bpf.c');
-    const withPrevious: boolean[] = [];
-    const spy: CParser = { parse: (text, previous) => (withPrevious.push(previous !== undefined), parser.parse(text, previous)) };
-    forgetFunctionMemos();
-    const text = 'SEC("struct_ops/a")\nint BPF_PROG(a, struct sock *sk)\n{\n\treturn 0;\n}\n';
-    for (const edit of reused.map((_, i) => text.replace('0;', `${i};`))) extractFacts(spy, file, edit, { preprocess: false, editing });
-    expect(withPrevious).toEqual(reused);
-  });
 });

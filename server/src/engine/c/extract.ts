@@ -40,12 +40,6 @@ export interface ExtractOptions extends PreprocessOptions {
    */
   readonly remember?: boolean;
   /**
-   * The text is an open document's, which the editor will change: keep the parse tree for an
-   * incremental reparse from the first change. Otherwise a file keeps its tree once it is
-   * extracted a second time.
-   */
-  readonly editing?: boolean;
-  /**
    * Parse only when the macro expansion names struct_ops (in any case): a section, a type, a
    * descriptor or a program macro all do. Otherwise the facts hold what preprocessing found
    * (includes, dependencies, problems) and nothing else. For BPF programs that have struct_ops,
@@ -210,7 +204,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   const sanitized = sanitizeForParse(text);
   const memo = options.remember === false ? undefined : fileMemos.get(file);
   // A file extracted again soon after is being edited: keep its tree for the next change.
-  const editing = options.editing === true || memo !== undefined;
+  const editing = memo !== undefined;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
   const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo);
   if (!tree) {

@@ -51,10 +51,10 @@ export function readForIndex(file: string, kind: CandidateKind, maxFileSize: num
 }
 
 /** The extract step of indexFile: C or Kbuild facts from a text read with `prefilter`. Never throws. */
-export function extractIndexed(ctx: IndexFileContext, file: string, kind: CandidateKind, text: string, prefilter: Prefilter = 'off', editing = false): FileResult {
+export function extractIndexed(ctx: IndexFileContext, file: string, kind: CandidateKind, text: string, prefilter: Prefilter = 'off'): FileResult {
   try {
     if (kind === 'kbuild') return { kind: 'kbuild', file, kbuild: parseKbuild(file, text) };
-    const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache, structOpsOnly: prefilter === 'expanded', editing };
+    const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache, structOpsOnly: prefilter === 'expanded' };
     return { kind: 'c', file, facts: extractFacts(ctx.parser, file, text, extractOptions) };
   } catch (error) {
     // extractFacts does not throw for bad input; anything here is a bug, kept out of the index.
@@ -64,9 +64,9 @@ export function extractIndexed(ctx: IndexFileContext, file: string, kind: Candid
   }
 }
 
-/** Facts for one file; `text` given means the editor's text (no disk read, no prefilter; its parse tree is kept). Never throws. */
+/** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
 export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: Prefilter } = {}): FileResult {
-  if (options.text !== undefined) return extractIndexed(ctx, file, kind, options.text, 'off', true);
+  if (options.text !== undefined) return extractIndexed(ctx, file, kind, options.text);
   const prefilter = options.prefilter ?? 'relevant';
   const read = readForIndex(file, kind, ctx.maxFileSize, prefilter, ctx.logger);
   return read.kind === 'text' ? extractIndexed(ctx, file, kind, read.text, prefilter) : read;
