@@ -3,7 +3,7 @@
 // location is produced by a TextOrigin, so preprocessed text still points into what the user wrote.
 
 import { Edit, type Node, type Tree } from 'web-tree-sitter';
-import { LineIndex, type Location } from '../common/location';
+import { LineIndex, linesBefore, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { applyDeclarator, declarationText, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
 import type {
@@ -159,13 +159,8 @@ function parseAfterEdit(parser: CParser, text: string, previous: { readonly text
 
 /** Tree-sitter's row/column of a UTF-16 offset (web-tree-sitter counts columns in code units). */
 function pointAt(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
+  const lineStart = offset > 0 ? text.lastIndexOf('\n', offset - 1) + 1 : 0;
+  return { row: linesBefore(text, offset), column: offset - lineStart };
 }
 
 /**
@@ -248,8 +243,8 @@ class FactsBuilder {
   readonly functionMemo = new Map<string, FunctionContribution>();
   readonly signatureMemo = new Map<string, DeclaredNames>();
   private contextKey?: string;
-  /** The previous extraction's function contributions, when its context is this one's (compared once). */
-  private reusable?: ReadonlyMap<string, FunctionContribution> | null;
+  /** The previous extraction's function contributions, when its context is this one's. */
+  private reusable: ReadonlyMap<string, FunctionContribution> | undefined;
   private readonly functionNames = new Set<string>();
   /** Functions defined with a body, as programBody's call analysis needs them. */
   private readonly definedFunctions = new Set<string>();
@@ -275,6 +270,7 @@ class FactsBuilder {
     const items: Node[] = [];
     flattenTopLevel(root, items);
     for (const item of items) this.collectNames(item);
+    if (this.previousMemo?.context === this.context) this.reusable = this.previousMemo.functions;
     for (const item of items) {
       this.visit(item);
       // A comment between SEC(...) and its declaration must not orphan the section note.
@@ -326,8 +322,7 @@ class FactsBuilder {
     // Without an enum body in it, a function's signature text is all its names depend on.
     const plainSignature = isFunction && !head.includes('{');
     if ((isFunction || item.type === 'declaration') && head.includes('(')) {
-      const names = (plainSignature ? (this.previousMemo?.signatures.get(head) ?? this.signatureMemo.get(head)) : undefined) ?? this.declaredNames(item);
-      if (plainSignature) this.signatureMemo.set(head, names);
+      const names = plainSignature ? this.signatureNames(item, head) : this.declaredNames(item);
       for (const name of names.defined) this.definedFunctions.add(name);
       for (const name of names.referable) this.functionNames.add(name);
     }
@@ -345,6 +340,13 @@ class FactsBuilder {
         }
       }
     }
+  }
+
+  /** declaredNames of a function whose signature is `head`, kept by that text between extractions. */
+  private signatureNames(item: Node, head: string): DeclaredNames {
+    const names = this.previousMemo?.signatures.get(head) ?? this.signatureMemo.get(head) ?? this.declaredNames(item);
+    this.signatureMemo.set(head, names);
+    return names;
   }
 
   private declaredNames(item: Node): DeclaredNames {
@@ -662,7 +664,6 @@ class FactsBuilder {
     const section = sections[sections.length - 1];
     const start = section && section.start < node.startIndex ? section.start : node.startIndex;
     const key = this.functionKey(start, node.endIndex, section);
-    if (this.reusable === undefined) this.reusable = this.previousMemo?.context === this.context ? this.previousMemo.functions : null;
     let contribution = this.reusable?.get(key);
     if (!contribution) {
       const programs: BpfProgram[] = [];

@@ -205,8 +205,8 @@ export function sanitizeForParse(text: string): Sanitized {
       i++;
       continue;
     }
-    const codeBefore: boolean = lineHasCode;
-    lineHasCode = true;
+    // Directives, comments, literals and punctuation are code; a word is unless it is blanked.
+    if (!isIdentStart(c)) lineHasCode = true;
     if (c === 35 && atLineStart) {
       // A directive: tree-sitter parses these itself; skip to the unescaped end of line.
       let j = i;
@@ -226,8 +226,9 @@ export function sanitizeForParse(text: string): Sanitized {
     atLineStart = false;
     if (c === 47 && (text.charCodeAt(i + 1) === 42 || text.charCodeAt(i + 1) === 47)) {
       // One comment; the lines after it are this loop's, so a blanked line below a comment is seen.
-      const close = text.charCodeAt(i + 1) === 47 ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
-      const j = close < 0 ? text.length : text.charCodeAt(i + 1) === 47 ? close : close + 2;
+      const lineComment = text.charCodeAt(i + 1) === 47;
+      const close = lineComment ? text.indexOf('\n', i) : text.indexOf('*/', i + 2);
+      const j = close < 0 ? text.length : lineComment ? close : close + 2;
       const lastBreak = text.lastIndexOf('\n', j - 1);
       if (lastBreak >= i) {
         atLineStart = true;
@@ -249,7 +250,6 @@ export function sanitizeForParse(text: string): Sanitized {
     let j = i + 1;
     while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
     const word = text.slice(i, j);
-    lineHasCode = codeBefore;
     if (BLANK_WORDS.has(word)) {
       blank(i, j);
     } else if (CACHELINE_WORDS.has(word)) {
@@ -281,7 +281,6 @@ export function sanitizeForParse(text: string): Sanitized {
         }
       }
     }
-    // A word left in place is code; a blanked one leaves the line as it was, unless it spanned lines.
     if (copied !== j) lineHasCode = true;
     i = j;
   }

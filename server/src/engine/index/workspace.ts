@@ -12,6 +12,7 @@ import { readKbuildOfDir, type KbuildFacts } from '../c/kbuild';
 import { findRecordDefinition } from '../c/recordText';
 import { createCParser, type CParser, type CParserOptions } from '../c/parser';
 import { nodeFs, PreprocessorCache } from '../c/preprocessor';
+import { linesBefore } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
@@ -643,13 +644,6 @@ const SHARED_CHUNKS_AHEAD = 2;
 
 /** Files per worker message for lists known in full (dependencies, the second phase): small, so the workers share them evenly. */
 const LIST_CHUNK_SIZE = 16;
-
-/** Line breaks before `offset`: counted, not indexed (a LineIndex of a 2.8 MB vmlinux.h cost 30 ms cold). */
-function linesBefore(text: string, offset: number): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
 
 function hasFacts(r: FileResult): boolean {
   return r.kind === 'c' || r.kind === 'kbuild';
