@@ -81,10 +81,13 @@ export async function runIndexCommand(argv: string[], io: CliIo, env: { wasmDir:
   const workerScript = path.join(env.wasmDir, 'indexWorker.js');
   let index: WorkspaceIndex;
   try {
+    const withWorkers = existsSync(workerScript) && workers !== 0;
     index = await WorkspaceIndex.create({
       wasm: { wasmDir: env.wasmDir },
-      workers: existsSync(workerScript) ? workers : 0,
+      workers: withWorkers ? workers : 0,
       workerScript,
+      // Only the workers parse: the report needs no parser in this thread.
+      loadParser: withWorkers ? 'on-demand' : 'now',
       logger,
       exclude: args.values.get('--exclude') ?? [],
       extract: {

@@ -178,3 +178,23 @@ describe('paths sent to workers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a parser loaded on demand', () => {
+  it('indexes folders on workers without one, and edits once loadParser() has run', async () => {
+    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: await bundledWorker(), loadParser: 'on-demand' });
+    const summary = await index.indexFolders(roots);
+    expect(summary.skipped).toEqual([]);
+    expect(index.maps().length).toBe(8);
+    const file = path.join(fixturesDir, 'stage1/tcp_cc_ok.bpf.c');
+    const text = 'SEC(".struct_ops")\nstruct tcp_congestion_ops edited_cc = { .flags = 0 };\n';
+    expect(() => index.updateFile(file, text)).toThrow(/no parser yet/);
+    await index.loadParser();
+    expect(index.updateFile(file, text).facts?.maps.map((m) => m.name)).toEqual(['edited_cc']);
+  });
+
+  it('is loaded by a folder index that runs in this thread', async () => {
+    const index = await WorkspaceIndex.create({ wasm, workers: 0, loadParser: 'on-demand' });
+    await index.indexFolders(roots);
+    expect(index.maps().length).toBe(8);
+  });
+});

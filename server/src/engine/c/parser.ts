@@ -4,6 +4,7 @@
 
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 /**
  * Where the two wasm files are. Bundles use `{ wasmDir }` (server/out holds both files, see
@@ -41,6 +42,17 @@ function wasmPaths(options: CParserOptions): { runtimeWasm: string; grammarWasm:
   return { runtimeWasm: options.runtimeWasm, grammarWasm: options.grammarWasm };
 }
 
+/**
+ * tree-sitter's wasm runs on V8's baseline compiler (Liftoff) only. Tiering its large lexer and
+ * parser functions up to TurboFan made no parse measurably faster, and the optimising compiles
+ * cost ~20-35 MiB of peak memory in a kernel-tree index and ~130 ms of a cold first extraction
+ * (test/bench/index.mjs, test/bench/lsp.mjs). V8 reads the flag when it compiles a module, so it
+ * is set before the first one; it is process-wide, and this process compiles no other wasm.
+ */
+function useBaselineWasmCompilerOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
 // The emscripten module is a process-wide singleton: Parser.init may run only once.
 let runtimeReady: Promise<void> | undefined;
 const languages = new Map<string, Promise<Language>>();
@@ -48,7 +60,10 @@ const languages = new Map<string, Promise<Language>>();
 /** Rejects when a wasm file is missing or incompatible; that is a packaging bug, not user input. */
 export async function createCParser(options: CParserOptions): Promise<CParser> {
   const { runtimeWasm, grammarWasm } = wasmPaths(options);
-  runtimeReady ??= Parser.init({ locateFile: () => runtimeWasm });
+  if (!runtimeReady) {
+    useBaselineWasmCompilerOnly();
+    runtimeReady = Parser.init({ locateFile: () => runtimeWasm });
+  }
   await runtimeReady;
   let language = languages.get(grammarWasm);
   if (!language) {

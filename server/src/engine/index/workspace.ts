@@ -39,6 +39,13 @@ export interface WorkspaceIndexOptions {
   readonly logger?: Logger;
   /** Files per worker message: big enough to amortise messaging, small enough to balance. */
   readonly chunkSize?: number;
+  /**
+   * When this thread's parser loads: at create (`now`, the default: editing needs it at once), or
+   * when first needed (`on-demand`): a folder index on workers never parses here, so an index-only
+   * run (`struct-ops index`) does without the parser's ~10 MiB. Then call loadParser() before
+   * updateFile, refreshFile or recordDefinition.
+   */
+  readonly loadParser?: 'now' | 'on-demand';
 }
 
 export interface IndexProgress {
@@ -116,12 +123,12 @@ export class WorkspaceIndex {
 
   private constructor(
     private readonly options: WorkspaceIndexOptions,
-    parser: CParser,
+    parser: CParser | undefined,
   ) {
     this.logger = options.logger ?? silentLogger;
     // Editors' unsaved texts win over the disk for includes, too.
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
-    this.ctx = { parser, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+    this.ctx = { parser: parser ?? parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
   }
 
   /** Replaces the include directories and defines for every extraction from now on; known facts keep theirs until re-indexed. */
@@ -130,9 +137,19 @@ export class WorkspaceIndex {
     this.cache.clear();
   }
 
-  /** Loads the parser for this thread; rejects only when the wasm files cannot be loaded. */
+  /** Loads the parser for this thread (see loadParser in the options); rejects only when the wasm files cannot be loaded. */
   static async create(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    return new WorkspaceIndex(options, await createCParser(options.wasm));
+    return new WorkspaceIndex(options, options.loadParser === 'on-demand' ? undefined : await createCParser(options.wasm));
+  }
+
+  /** Loads this thread's parser if it is not loaded yet; rejects only when the wasm files cannot be loaded. */
+  async loadParser(): Promise<void> {
+    if (this.ctx.parser === parserNotLoaded) this.ctx = { ...this.ctx, parser: await createCParser(this.options.wasm) };
+  }
+
+  /** Extraction in this thread is a bug before loadParser() when the index was created with `loadParser: 'on-demand'`. */
+  private assertParser(): void {
+    if (this.ctx.parser === parserNotLoaded) throw new Error(PARSER_NOT_LOADED);
   }
 
   /** Indexes every candidate under the roots in both phases, replacing what was known about files found there. */
@@ -153,6 +170,7 @@ export class WorkspaceIndex {
     const superseded = () => generation !== this.indexGeneration;
     const isCancelled = () => superseded() || (run.isCancelled?.() ?? false);
     const workers = this.options.workers ?? (this.options.workerScript ? defaultIndexWorkers() : 0);
+    if (workers === 0) await this.loadParser();
     const pool = workers > 0 ? this.startPool(workers) : undefined;
     const absRoots = roots.map((r) => path.resolve(r));
     let handedOver = false;
@@ -450,6 +468,7 @@ export class WorkspaceIndex {
    * file, or one larger than the index extracts (maxFileSize).
    */
   updateFile(file: string, text: string): { facts?: FileFacts; dependents: string[] } {
+    this.assertParser();
     const abs = path.resolve(file);
     this.touched.add(abs);
     this.overlays.set(abs, text);
@@ -470,6 +489,7 @@ export class WorkspaceIndex {
 
   /** Re-reads a file from disk (after a save or an external change); the overlay is dropped. */
   refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
+    this.assertParser();
     const abs = path.resolve(file);
     this.touched.add(abs);
     this.overlays.delete(abs);
@@ -521,6 +541,7 @@ export class WorkspaceIndex {
    * cannot be read.
    */
   recordDefinition(file: string, tag: string): CTypeDefinition | undefined {
+    this.assertParser();
     const abs = path.resolve(file);
     // The preprocessor cache holds the file's current text (the editor's, when open) until it changes.
     const text = this.cache.read(abs);
@@ -644,6 +665,15 @@ const SHARED_CHUNKS_AHEAD = 2;
 
 /** Files per worker message for lists known in full (dependencies, the second phase): small, so the workers share them evenly. */
 const LIST_CHUNK_SIZE = 16;
+
+const PARSER_NOT_LOADED = 'WorkspaceIndex: this thread has no parser yet (created with loadParser "on-demand"; await loadParser() first)';
+
+/** The parser of an index created with `loadParser: 'on-demand'` until loadParser() runs. */
+const parserNotLoaded: CParser = {
+  parse() {
+    throw new Error(PARSER_NOT_LOADED);
+  },
+};
 
 function hasFacts(r: FileResult): boolean {
   return r.kind === 'c' || r.kind === 'kbuild';
