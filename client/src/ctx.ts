@@ -8,6 +8,7 @@ import { explorerChangedNotification, profileRequest, readyNotification, type Pr
 import { commandTable } from './commands';
 import type { ExplorerNode } from './explorer/model';
 import { MapsTreeProvider, TypesTreeProvider } from './explorer/provider';
+import { editorRipgrep } from './ripgrep';
 import type { TypeNode } from './explorer/typesModel';
 import { workspaceModules } from './explorer/typesModel';
 import { statusView, type ServerState } from './statusModel';
@@ -151,7 +152,7 @@ export class Ctx {
         // C sources, and the project config files the server reads (.struct-ops.json, package.json structOps).
         fileEvents: [vscode.workspace.createFileSystemWatcher('**/*.{c,h}'), vscode.workspace.createFileSystemWatcher('**/{.struct-ops.json,package.json}')],
       },
-      initializationOptions: { docsUri: vscode.Uri.file(this.extension.asAbsolutePath('docs/checks')).toString() },
+      initializationOptions: { docsUri: vscode.Uri.file(this.extension.asAbsolutePath('docs/checks')).toString(), ripgrepPath: editorRipgrep(vscode.env.appRoot) },
       outputChannel: this.output,
     };
     const client = new LanguageClient('structOps', 'BPF struct_ops', serverOptions, clientOptions);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ripgrepOnPath } from '../../server/src/engine/index/ripgrep';
 import { defaultIndexWorkers, WorkspaceIndex } from '../../server/src/engine/index/workspace';
 
 /** CPU time of every thread of this process (workers included) so far, in ms. */
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const workers = workersArg === undefined || workersArg === 'default' ? defaultIndexWorkers() : Number(workersArg);
   const here = __dirname;
   // As `struct-ops index` does: with workers, this thread needs no parser for a folder index.
-  const index = await WorkspaceIndex.create({ wasm: { wasmDir: here }, workers, workerScript: path.join(here, 'indexWorker.js'), loadParser: workers > 0 ? 'on-demand' : 'now' });
+  // INDEX_LISTER=walk: list folders in this process even where ripgrep is installed.
+  const ripgrep = process.env.INDEX_LISTER === 'walk' ? undefined : ripgrepOnPath();
+  const index = await WorkspaceIndex.create({ wasm: { wasmDir: here }, workers, workerScript: path.join(here, 'indexWorker.js'), loadParser: workers > 0 ? 'on-demand' : 'now', ripgrep });
   // How long this thread, which serves the editor's requests in the server, is busy at a stretch:
   // the lateness of a 5 ms timer (perf_hooks' monitorEventLoopDelay misses long blocks here).
   const delays: number[] = [];
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       workers,
+      lister: ripgrep ?? 'this process',
       structOpsMs,
       structOpsCpuMs,
       structOpsRssMiB,

@@ -10,6 +10,7 @@ import {
   ignoreMatcher,
   packageJsonConfigKey,
   readProjectConfig,
+  ripgrepOnPath,
   splitDefine,
   StructOpsEngine,
   type ConfigProblem,
@@ -67,6 +68,7 @@ export async function createEngine(args: ParsedArgs, config: ProjectConfig | und
     includeDirs: [...(config?.includeDirs ?? []), ...(args.values.get('-I') ?? []).map((d) => path.resolve(io.cwd, d))],
     defines: [...(config?.defines ?? []), ...(args.values.get('-D') ?? []).map(splitDefine)],
     workerScript: env.workerScript,
+    ripgrep: ripgrepOnPath(),
   });
 }
 

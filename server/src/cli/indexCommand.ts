@@ -8,6 +8,7 @@ import { splitDefine } from '../engine/c/compileFlags';
 import type { InitValue } from '../engine/c/facts';
 import type { Location } from '../engine/common/location';
 import type { Logger } from '../engine/common/logger';
+import { ripgrepOnPath } from '../engine/index/ripgrep';
 import { WorkspaceIndex, type Located } from '../engine/index/workspace';
 import { lastValue, parseArgs, UsageError } from './args';
 import { ExitStatus, type CliIo } from './io';
@@ -88,6 +89,7 @@ export async function runIndexCommand(argv: string[], io: CliIo, env: { wasmDir:
       workerScript,
       // Only the workers parse: the report needs no parser in this thread.
       loadParser: withWorkers ? 'on-demand' : 'now',
+      ripgrep: ripgrepOnPath(),
       logger,
       exclude: args.values.get('--exclude') ?? [],
       extract: {

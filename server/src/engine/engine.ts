@@ -28,6 +28,8 @@ export interface EngineOptions {
   readonly workerScript?: string;
   /** Globs excluded from folder scans (`files.exclude`). */
   readonly exclude?: readonly string[];
+  /** The ripgrep that lists folders for the index (WorkspaceIndexOptions.ripgrep). */
+  readonly ripgrep?: string;
 }
 
 export interface ProfileSettings {
@@ -61,10 +63,16 @@ export class StructOpsEngine {
       workers: options.workers,
       workerScript: options.workerScript,
       exclude: options.exclude,
+      ripgrep: options.ripgrep,
       logger: options.logger,
       extract: { includeDirs: options.includeDirs, defines: options.defines },
     });
     return new StructOpsEngine(index, options);
+  }
+
+  /** Lists folders with this ripgrep from the next folder index on (undefined: walk them in this process). */
+  useRipgrep(rg: string | undefined): void {
+    this.index.useRipgrep(rg);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
   formatConfigProblem,
   isProjectConfigFile,
   readWorkspaceConfigs,
+  ripgrepOnPath,
   StructOpsEngine,
   workspaceDefaultProfile,
   workspaceIgnoreMatcher,
@@ -46,6 +47,8 @@ export interface ServerPaths {
 interface InitializationOptions {
   /** URI of the folder with one page per check, for diagnostic code links. */
   readonly docsUri?: string;
+  /** The editor's own ripgrep, which then lists folders for the index instead of the system's. */
+  readonly ripgrepPath?: string;
 }
 
 /** The LSP log, which `close()` silences for good (at shutdown). */
@@ -136,6 +139,7 @@ export class StructOpsServer {
       profilesDir: paths.profilesDir,
       logger,
       workerScript: paths.workerScript,
+      ripgrep: ripgrepOnPath(),
     });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();
@@ -188,6 +192,7 @@ export class StructOpsServer {
   private initialize(params: InitializeParams): InitializeResult {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     this.docsUri = options.docsUri;
+    if (options.ripgrepPath) this.engine.useRipgrep(options.ripgrepPath);
     this.folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri));
     this.clientCapabilities = params.capabilities;
     if (this.folders.length === 0 && params.rootUri) this.folders = [fileURLToPath(params.rootUri)];

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ripgrepOnPath } from '../../../server/src/engine/index/ripgrep';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { bundledWorker, wasm } from './helpers';
 
@@ -29,15 +30,18 @@ export function ensureKernelTree(): string | undefined {
 const missing = !existsSync(path.join(tree, 'Makefile')) && !existsSync(tarball);
 if (missing) console.log(`kernelTree.test: skipped, neither ${tree} nor ${tarball} exists (apt-get install linux-source-6.1)`);
 
+const rg = ripgrepOnPath();
+if (!missing && !rg) console.log('kernelTree.test: the ripgrep comparison is skipped, rg is not on PATH (apt-get install ripgrep)');
+
 describe.skipIf(missing)('Linux 6.1 source tree', () => {
   let index: WorkspaceIndex;
+  // The parts of the tree that hold struct_ops facts; the benchmark indexes the whole tree.
+  const roots = ['tools/testing/selftests/bpf/progs', 'kernel/bpf', 'net/ipv4', 'net/bpf'].map((d) => path.join(tree, d));
   const rel = (f: string): string => path.relative(tree, f);
 
   beforeAll(async () => {
     ensureKernelTree();
     index = await WorkspaceIndex.create({ wasm, workers: 2, workerScript: await bundledWorker() });
-    // The parts of the tree that hold struct_ops facts; the benchmark indexes the whole tree.
-    const roots = ['tools/testing/selftests/bpf/progs', 'kernel/bpf', 'net/ipv4', 'net/bpf'].map((d) => path.join(tree, d));
     const summary = await index.indexFolders(roots);
     expect(summary.cancelled).toBe(false);
   }, 600_000);
@@ -83,4 +87,12 @@ describe.skipIf(missing)('Linux 6.1 source tree', () => {
       ]),
     );
   });
+
+  it.skipIf(!rg)('has the same facts when ripgrep lists the folders', async () => {
+    const listed = await WorkspaceIndex.create({ wasm, workers: 2, workerScript: await bundledWorker(), ripgrep: rg });
+    const summary = await listed.indexFolders(roots);
+    expect(summary.cancelled).toBe(false);
+    expect(listed.allFacts()).toEqual(index.allFacts());
+    expect(listed.kbuild()).toEqual(index.kbuild());
+  }, 600_000);
 });

@@ -23,6 +23,9 @@ export interface KbuildFacts {
 }
 
 /** True for the file names Kbuild reads. */
+/** The names isKbuildFile accepts, as globs (for ripgrep's file types). */
+export const KBUILD_FILE_GLOBS = ['Kbuild', 'Makefile', 'Kbuild.include', '*.kbuild'];
+
 export function isKbuildFile(file: string): boolean {
   const base = path.basename(file);
   return base === 'Kbuild' || base === 'Makefile' || base === 'Kbuild.include' || base.endsWith('.kbuild');

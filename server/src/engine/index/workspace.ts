@@ -3,6 +3,7 @@
 // types, descriptors, registrations, module identity). Parsing runs in worker threads or in-thread,
 // in two phases: struct_ops files first, then the other BPF programs (IndexPhases).
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +17,8 @@ import { linesBefore } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
-import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter } from './scan';
+import { listWithRipgrep } from './ripgrep';
+import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter, type ScanOptions } from './scan';
 
 /**
  * Workers for a folder index: a core each but one, as this thread reads files too (at least one;
@@ -46,6 +48,12 @@ export interface WorkspaceIndexOptions {
    * updateFile, refreshFile or recordDefinition.
    */
   readonly loadParser?: 'now' | 'on-demand';
+  /**
+   * The ripgrep executable that walks folders and applies the literal prefilter (VS Code ships
+   * one; ripgrepOnPath finds the system's). Without it, or when it cannot be started, this
+   * process walks and filters (scanFolders), with the same result.
+   */
+  readonly ripgrep?: string;
 }
 
 export interface IndexProgress {
@@ -116,6 +124,10 @@ export class WorkspaceIndex {
   private moduleBySource: Map<string, string> | undefined;
   /** Bumped by each folder index: the second phase of an earlier one then stops and stores nothing. */
   private indexGeneration = 0;
+  /** The ripgrep that lists folders (WorkspaceIndexOptions.ripgrep, useRipgrep). */
+  private ripgrep: string | undefined;
+  /** False once that ripgrep could not be started: folders are walked here from then on. */
+  private ripgrepUsable = true;
   /** Struct and union definitions cut out of files the index holds no facts for, by file, with the text they come from, and tag (null: none there). */
   private readonly dependencyRecords = new Map<string, { readonly text: string; readonly byTag: Map<string, CTypeDefinition | null> }>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
@@ -129,6 +141,13 @@ export class WorkspaceIndex {
     // Editors' unsaved texts win over the disk for includes, too.
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
     this.ctx = { parser: parser ?? parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+    this.ripgrep = options.ripgrep;
+  }
+
+  /** Lists folders with this ripgrep from the next folder index on (undefined: walk them here). */
+  useRipgrep(rg: string | undefined): void {
+    this.ripgrep = rg;
+    this.ripgrepUsable = true;
   }
 
   /** Replaces the include directories and defines for every extraction from now on; known facts keep theirs until re-indexed. */
@@ -279,7 +298,7 @@ export class WorkspaceIndex {
     const feed = (): void => {
       while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push({ outcome: pool.run(queue.shift() ?? [], 'structOps'), readThere: true });
     };
-    const scan = await scanFolders(roots, {
+    const scan = await this.listCandidates(roots, {
       exclude: this.options.exclude,
       logger: this.logger,
       isCancelled: run.isCancelled,
@@ -302,10 +321,11 @@ export class WorkspaceIndex {
 
     const results: FileResult[] = [];
     const deferred: string[] = [];
-    let filtered = 0;
+    // Candidates ripgrep did not list have no prefilter literal.
+    let filtered = scan.dropped;
     let cancelled = scan.cancelled;
     let done = 0;
-    const total = scan.count - kbuild.length;
+    const total = scan.count - scan.dropped - kbuild.length;
     const take = (r: FileResult): void => {
       if (r.kind === 'deferred') deferred.push(r.file);
       else if (r.kind === 'filtered') filtered++;
@@ -359,6 +379,41 @@ export class WorkspaceIndex {
       }
     }
     return { candidates: scan.count, results, deferred, kbuild, filtered, cancelled };
+  }
+
+  /**
+   * The folder walk: candidates streamed to `onFile`, through ripgrep when there is one, which
+   * drops (and counts in `dropped`) the candidates without a prefilter literal; else scanFolders.
+   */
+  private async listCandidates(roots: readonly string[], options: ScanOptions & { readonly onFile: (file: string, kind: CandidateKind) => void }): Promise<{ count: number; dropped: number; cancelled: boolean }> {
+    const rg = this.ripgrepUsable ? this.ripgrep : undefined;
+    if (!rg) return { ...(await scanFolders(roots, options)), dropped: 0 };
+    let count = 0;
+    let dropped = 0;
+    // Symlinks are not followed, so only overlapping roots can list a file twice.
+    const seen = roots.length > 1 ? new Set<string>() : undefined;
+    const onFile = (file: string, kind: CandidateKind): void => {
+      if (seen?.has(file)) return;
+      seen?.add(file);
+      options.onFile(file, kind);
+    };
+    for (const root of roots) {
+      const abs = path.resolve(root);
+      const isDir = fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      const listing = isDir && this.ripgrepUsable ? await listWithRipgrep(rg, abs, { ...options, onFile }) : undefined;
+      if (listing) {
+        count += listing.searched;
+        dropped += listing.searched - listing.listed;
+        if (listing.cancelled) return { count, dropped, cancelled: true };
+        continue;
+      }
+      if (isDir) this.ripgrepUsable = false;
+      // A file named directly, a missing root, or no ripgrep after all.
+      const walked = await scanFolders([abs], { ...options, onFile });
+      count += walked.count;
+      if (walked.cancelled) return { count, dropped, cancelled: true };
+    }
+    return { count, dropped, cancelled: false };
   }
 
   /** Headers and sources that `results` include, inside the roots and not `known`: indexed for their types. */
