@@ -176,6 +176,22 @@ describe.skipIf(!rg)('WorkspaceIndex with ripgrep', () => {
     expect(indexes[0].kbuild()).toEqual(indexes[1].kbuild());
   });
 
+  it('walks the folders itself, with a warning, when its ripgrep fails part-way', async () => {
+    const failing = path.join(dir, 'half-rg');
+    // Lists one real file, then fails: the walk must not index it twice.
+    const first = path.join(repoRoot, 'examples');
+    writeFileSync(failing, `#!/bin/sh\nprintf '%s\\0' "$(ls -d ${first}/*/*.c | head -1)"\necho "rg: disk on fire" >&2\nexit 3\n`);
+    chmodSync(failing, 0o755);
+    const warnings: string[] = [];
+    const logger = { error: () => undefined, warn: (m: string) => warnings.push(m), info: () => undefined, debug: () => undefined };
+    const index = await WorkspaceIndex.create({ wasm, workers: 0, ripgrep: failing, logger });
+    const reference = await WorkspaceIndex.create({ wasm, workers: 0 });
+    const summary = await index.indexFolders(roots);
+    expect({ ...summary, durationMs: 0 }).toEqual({ ...(await reference.indexFolders(roots)), durationMs: 0 });
+    expect(index.allFacts()).toEqual(reference.allFacts());
+    expect(warnings.join('\n')).toMatch(/half-rg\) failed while listing .*exit status 3: rg: disk on fire; walking/);
+  });
+
   it('walks the folders itself when its ripgrep cannot be started', async () => {
     const debug: string[] = [];
     const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: (m: string) => debug.push(m) };

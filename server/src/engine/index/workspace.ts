@@ -390,18 +390,20 @@ export class WorkspaceIndex {
     if (!rg) return { ...(await scanFolders(roots, options)), dropped: 0 };
     let count = 0;
     let dropped = 0;
-    // Symlinks are not followed, so only overlapping roots can list a file twice.
-    const seen = roots.length > 1 ? new Set<string>() : undefined;
+    // Overlapping roots list a file twice (symlinks are not followed), and so does a walk after a
+    // ripgrep that failed part-way.
+    const seen = new Set<string>();
     const onFile = (file: string, kind: CandidateKind): void => {
-      if (seen?.has(file)) return;
-      seen?.add(file);
+      if (seen.has(file)) return;
+      seen.add(file);
       options.onFile(file, kind);
     };
     for (const root of roots) {
       const abs = path.resolve(root);
       const isDir = fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
-      const listing = isDir && this.ripgrepUsable ? await listWithRipgrep(rg, abs, { ...options, onFile }) : undefined;
-      if (listing) {
+      const listing = isDir && this.ripgrepUsable ? await listWithRipgrep(rg, abs, { ...options, onFile }).catch((error: unknown) => error as Error) : undefined;
+      if (listing instanceof Error) this.logger.warn(`index: ${listing.message}; walking ${abs} instead`);
+      else if (listing) {
         count += listing.searched;
         dropped += listing.searched - listing.listed;
         if (listing.cancelled) return { count, dropped, cancelled: true };
