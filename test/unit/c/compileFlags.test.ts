@@ -1,12 +1,13 @@
 // Compile flags as clangd finds them: compile_commands.json (arguments or command), compile_flags.txt
 // and .clangd, nearest first, with relative directories resolved where the flags say.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompileFlagsFinder, parseFlags, shellSplit } from '../../../server/src/engine/c/compileFlags';
 import { nodeFs } from '../../../server/src/engine/c/preprocessor';
+import { writeTree } from '../../helpers/fileTree';
 
 let dir: string;
 beforeAll(() => {
@@ -24,10 +25,7 @@ beforeAll(() => {
     'yaml/.clangd': 'CompileFlags:\n  Add: [-I../vmlinux, "-DFOO=2"]\n  Remove: -W*\nDiagnostics:\n  Suppress: x\n',
     'yaml/y.c': '',
   };
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
+  writeTree(dir, files);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

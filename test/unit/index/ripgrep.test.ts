@@ -12,6 +12,7 @@ import { passesPrefilter, scanFolders, type CandidateKind } from '../../../serve
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { repoRoot } from '../c/helpers';
 import { bundledWorker, wasm } from './helpers';
+import { writeTree } from '../../helpers/fileTree';
 
 const rg = ripgrepOnPath();
 if (!rg) console.log('ripgrep.test: skipped, rg is not on PATH (apt-get install ripgrep)');
@@ -51,10 +52,7 @@ beforeAll(() => {
     'loose/in_tarball.c': 'SEC("x")',
     'loose/.ignore': 'in_tarball.c\n',
   };
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
+  writeTree(dir, files);
   symlinkSync(path.join(dir, 'repo/src/a.bpf.c'), path.join(dir, 'repo/src/link.c'));
   symlinkSync(path.join(dir, 'repo/src'), path.join(dir, 'repo/linked_dir'));
 });

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globToRegex, parseGitignore, passesPrefilter, readCandidate, relevance, scanFolders } from '../../../server/src/engine/index/scan';
+import { writeTree } from '../../helpers/fileTree';
 
 let dir: string;
 beforeAll(() => {
@@ -27,10 +28,7 @@ beforeAll(() => {
     'loose/.gitignore': '*\n',
     'loose/in_tarball.c': 'SEC("x")',
   };
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
+  writeTree(dir, files);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
