@@ -22,13 +22,17 @@ export interface KbuildFacts {
   readonly objects: readonly KbuildObject[];
 }
 
-/** True for the file names Kbuild reads. */
-/** The names isKbuildFile accepts, as globs (for ripgrep's file types). */
-export const KBUILD_FILE_GLOBS = ['Kbuild', 'Makefile', 'Kbuild.include', '*.kbuild'];
+/** The file names Kbuild reads, and its fragments' extension. */
+const KBUILD_FILE_NAMES = ['Kbuild', 'Makefile', 'Kbuild.include'];
+const KBUILD_FRAGMENT_EXTENSION = '.kbuild';
 
+/** The names isKbuildFile accepts, as globs (for ripgrep's file types). */
+export const KBUILD_FILE_GLOBS = [...KBUILD_FILE_NAMES, `*${KBUILD_FRAGMENT_EXTENSION}`];
+
+/** True for the file names Kbuild reads. */
 export function isKbuildFile(file: string): boolean {
   const base = path.basename(file);
-  return base === 'Kbuild' || base === 'Makefile' || base === 'Kbuild.include' || base.endsWith('.kbuild');
+  return KBUILD_FILE_NAMES.includes(base) || base.endsWith(KBUILD_FRAGMENT_EXTENSION);
 }
 
 /** Parses one Kbuild/Makefile; never throws (lines it does not understand are ignored). */

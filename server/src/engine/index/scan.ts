@@ -27,9 +27,9 @@ const FIRST_READ = 64 * 1024;
  * rare in C (`b` and `B`: 0.5% of kernel bytes) and checked whole at each hit, and `SEC("` from its
  * quote (0.17%), in JS (measured on a kernel tree by test/bench/index.mjs).
  */
-export const PREFILTER_LITERALS: Readonly<Record<CandidateKind, readonly string[]>> = { c: ['bpf_struct_ops', 'BPF_STRUCT_OPS', 'SEC("'], kbuild: ['obj-'] };
-const SEC_QUOTE = 'SEC("';
-const C_LITERALS = PREFILTER_LITERALS.c.filter((s) => s !== SEC_QUOTE).map((s) => ({ prefix: Buffer.from(s.slice(0, 6)), whole: Buffer.from(s) }));
+const STRUCT_OPS_LITERALS = ['bpf_struct_ops', 'BPF_STRUCT_OPS'];
+export const PREFILTER_LITERALS: Readonly<Record<CandidateKind, readonly string[]>> = { c: [...STRUCT_OPS_LITERALS, 'SEC("'], kbuild: ['obj-'] };
+const C_LITERALS = STRUCT_OPS_LITERALS.map((s) => ({ prefix: Buffer.from(s.slice(0, 6)), whole: Buffer.from(s) }));
 const KBUILD_LITERALS = PREFILTER_LITERALS.kbuild.map((s) => Buffer.from(s));
 const QUOTE = 0x22;
 

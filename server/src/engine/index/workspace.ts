@@ -17,7 +17,7 @@ import { linesBefore } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
-import { listWithRipgrep } from './ripgrep';
+import { listWithRipgrep, type RipgrepListing } from './ripgrep';
 import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter, type ScanOptions } from './scan';
 
 /**
@@ -124,10 +124,8 @@ export class WorkspaceIndex {
   private moduleBySource: Map<string, string> | undefined;
   /** Bumped by each folder index: the second phase of an earlier one then stops and stores nothing. */
   private indexGeneration = 0;
-  /** The ripgrep that lists folders (WorkspaceIndexOptions.ripgrep, useRipgrep). */
+  /** The ripgrep that lists folders (WorkspaceIndexOptions.ripgrep, useRipgrep); dropped once it fails: folders are walked here from then on. */
   private ripgrep: string | undefined;
-  /** False once that ripgrep could not be started: folders are walked here from then on. */
-  private ripgrepUsable = true;
   /** Struct and union definitions cut out of files the index holds no facts for, by file, with the text they come from, and tag (null: none there). */
   private readonly dependencyRecords = new Map<string, { readonly text: string; readonly byTag: Map<string, CTypeDefinition | null> }>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
@@ -147,7 +145,6 @@ export class WorkspaceIndex {
   /** Lists folders with this ripgrep from the next folder index on (undefined: walk them here). */
   useRipgrep(rg: string | undefined): void {
     this.ripgrep = rg;
-    this.ripgrepUsable = true;
   }
 
   /** Replaces the include directories and defines for every extraction from now on; known facts keep theirs until re-indexed. */
@@ -386,8 +383,7 @@ export class WorkspaceIndex {
    * drops (and counts in `dropped`) the candidates without a prefilter literal; else scanFolders.
    */
   private async listCandidates(roots: readonly string[], options: ScanOptions & { readonly onFile: (file: string, kind: CandidateKind) => void }): Promise<{ count: number; dropped: number; cancelled: boolean }> {
-    const rg = this.ripgrepUsable ? this.ripgrep : undefined;
-    if (!rg) return { ...(await scanFolders(roots, options)), dropped: 0 };
+    if (!this.ripgrep) return { ...(await scanFolders(roots, options)), dropped: 0 };
     let count = 0;
     let dropped = 0;
     // Overlapping roots list a file twice (symlinks are not followed), and so does a walk after a
@@ -401,15 +397,21 @@ export class WorkspaceIndex {
     for (const root of roots) {
       const abs = path.resolve(root);
       const isDir = fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
-      const listing = isDir && this.ripgrepUsable ? await listWithRipgrep(rg, abs, { ...options, onFile }).catch((error: unknown) => error as Error) : undefined;
-      if (listing instanceof Error) this.logger.warn(`index: ${listing.message}; walking ${abs} instead`);
-      else if (listing) {
-        count += listing.searched;
-        dropped += listing.searched - listing.listed;
-        if (listing.cancelled) return { count, dropped, cancelled: true };
-        continue;
+      if (isDir && this.ripgrep) {
+        let listing: RipgrepListing | undefined;
+        try {
+          listing = await listWithRipgrep(this.ripgrep, abs, { ...options, onFile });
+        } catch (error) {
+          this.logger.warn(`index: ${error instanceof Error ? error.message : String(error)}; walking ${abs} instead`);
+        }
+        if (listing) {
+          count += listing.searched;
+          dropped += listing.searched - listing.listed;
+          if (listing.cancelled) return { count, dropped, cancelled: true };
+          continue;
+        }
+        this.ripgrep = undefined;
       }
-      if (isDir) this.ripgrepUsable = false;
       // A file named directly, a missing root, or no ripgrep after all.
       const walked = await scanFolders([abs], { ...options, onFile });
       count += walked.count;
