@@ -144,4 +144,27 @@ describe('after shutdown', () => {
     expect(logged).toEqual([]);
     await session.dispose();
   });
+
+  it('sends nothing: no diagnostics, progress or other notification, so none is in flight when the streams close', async () => {
+    const workspace = path.join(tmp, 'shutdown-quiet');
+    mkdirSync(workspace);
+    copyFileSync(path.join(fixturesDir, 'lsp', 'features', 'cc.bpf.c'), path.join(workspace, 'cc.bpf.c'));
+    const session = await startLspSession(workspace, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+    // The harness records diagnostics, explorer and ready notifications; the rest reach this handler.
+    const others: string[] = [];
+    session.client.onNotification((method: string) => {
+      others.push(method);
+    });
+    // A change just before the shutdown: the server re-checks after answering it, and would then
+    // publish diagnostics and refresh the explorer. The second index phase may finish then too.
+    const cc = pathToFileURL(path.join(workspace, 'cc.bpf.c')).toString();
+    void session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cc, type: 2 }] });
+    await session.client.sendRequest('shutdown');
+    const recorded = session.notifications.length;
+    const othersBefore = others.length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const sent = [...session.notifications.slice(recorded).map((n) => n.method), ...others.slice(othersBefore)];
+    expect(sent).toEqual([]);
+    await session.dispose();
+  });
 });

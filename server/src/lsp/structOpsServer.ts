@@ -204,6 +204,8 @@ export class StructOpsServer {
 
   /** Runs a handler, logging instead of letting an exception kill the connection. */
   private guard(what: string, work: () => Promise<void>): void {
+    // After shutdown the client expects nothing more: changes that still arrive start no work.
+    if (this.shutDown) return;
     work().catch((error: unknown) => this.logger.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   }
 
@@ -325,7 +327,7 @@ export class StructOpsServer {
     this.indexed = true;
     await this.refresh();
     const profile = this.engine.profile;
-    void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
+    if (!this.shutDown) void this.connection.sendNotification(readyNotification, { files: summary.indexed, profile: profile ? describeProfile(profile) : 'none' });
     this.warmUp(unchanged);
     // The second index phase: BPF programs whose struct_ops maps, if any, come from header macros.
     const whole = await complete;
@@ -352,10 +354,12 @@ export class StructOpsServer {
   private async indexWorkspace(): Promise<IndexPhases> {
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('struct_ops: indexing', 0, 'scanning', true);
-    const done = () => progress?.done();
+    const done = () => (this.shutDown ? undefined : progress?.done());
     const phases = this.engine.indexFoldersInPhases(this.folders, {
-      onProgress: (p) => progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`),
-      isCancelled: () => progress?.token.isCancellationRequested ?? false,
+      onProgress: (p) => {
+        if (!this.shutDown) progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`);
+      },
+      isCancelled: () => this.shutDown || (progress?.token.isCancellationRequested ?? false),
     });
     phases.then((p) => p.complete).then(done, done);
     return phases;
@@ -401,8 +405,12 @@ export class StructOpsServer {
   }
 
   private async publishNow(edited?: ReadonlySet<string>): Promise<void> {
+    // A publish that waited (PUBLISH_GAP_MS, or behind another) may start after shutdown: anything
+    // sent then may still be in flight when the client closes the connection.
+    if (this.shutDown) return;
     await this.publisher.publish(this.engine, edited);
     clearTimeout(this.viewRefresh);
+    if (this.shutDown) return;
     const refreshViews = () => {
       void this.connection.sendNotification(explorerChangedNotification);
       refreshLanguageFeatures(this.connection, this.clientCapabilities);
