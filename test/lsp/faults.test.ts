@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BtfKind, type BtfSpec, minimizeBtf, parseBtf } from '../../server/src/engine/btf';
 import { silentLogger } from '../../server/src/engine/common/logger';
 import { WorkspaceIndex } from '../../server/src/engine/index/workspace';
-import { startLspSession } from '../helpers/lspHarness';
+import { startLspSession, type LspSession } from '../helpers/lspHarness';
 import { fixturesDir, profilesDir, wasm } from '../helpers/paths';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'lsp-faults-'));
@@ -125,11 +125,17 @@ describe('workspace indexing faults', () => {
 });
 
 describe('after shutdown', () => {
-  it('logs nothing: work that finishes then has no client to tell', async () => {
-    const workspace = path.join(tmp, 'shutdown');
+  /** A session on a workspace holding the features fixture's cc.bpf.c, in a new folder `name`. */
+  async function sessionWithCc(name: string): Promise<{ session: LspSession; cc: string }> {
+    const workspace = path.join(tmp, name);
     mkdirSync(workspace);
     copyFileSync(path.join(fixturesDir, 'lsp', 'features', 'cc.bpf.c'), path.join(workspace, 'cc.bpf.c'));
     const session = await startLspSession(workspace, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+    return { session, cc: pathToFileURL(path.join(workspace, 'cc.bpf.c')).toString() };
+  }
+
+  it('logs nothing: work that finishes then has no client to tell', async () => {
+    const { session } = await sessionWithCc('shutdown');
     // Messages arrive in the order they were sent: what follows the shutdown response was sent after it.
     const logged: string[] = [];
     let shutDown = false;
@@ -146,10 +152,7 @@ describe('after shutdown', () => {
   });
 
   it('sends nothing: no diagnostics, progress or other notification, so none is in flight when the streams close', async () => {
-    const workspace = path.join(tmp, 'shutdown-quiet');
-    mkdirSync(workspace);
-    copyFileSync(path.join(fixturesDir, 'lsp', 'features', 'cc.bpf.c'), path.join(workspace, 'cc.bpf.c'));
-    const session = await startLspSession(workspace, { kernel: { btf: [], version: '6.18' }, libbpf: { version: '1.7' } });
+    const { session, cc } = await sessionWithCc('shutdown-quiet');
     // The harness records diagnostics, explorer and ready notifications; the rest reach this handler.
     const others: string[] = [];
     session.client.onNotification((method: string) => {
@@ -157,7 +160,6 @@ describe('after shutdown', () => {
     });
     // A change just before the shutdown: the server re-checks after answering it, and would then
     // publish diagnostics and refresh the explorer. The second index phase may finish then too.
-    const cc = pathToFileURL(path.join(workspace, 'cc.bpf.c')).toString();
     void session.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cc, type: 2 }] });
     await session.client.sendRequest('shutdown');
     const recorded = session.notifications.length;
