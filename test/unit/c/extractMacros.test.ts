@@ -162,12 +162,23 @@ describe('structOpsOnly (the index second phase)', () => {
     expect(only).toEqual(full);
   });
 
-  it('keeps only the includes, dependencies and problems of a program that nothing it reads names struct_ops in', () => {
+  it('keeps only the dependencies of a program that nothing it could include names struct_ops in', () => {
     const { only, full } = both(write('trace.bpf.c', '#include "trace.h"\n#include "missing.h"\n#if 1\nON(on_switch)\n#else\n'));
     expect(full.programs.map((p) => p.name)).toEqual(['on_switch']);
-    expect(only.programs).toEqual([]);
+    expect(only).toMatchObject({ programs: [], maps: [], includes: [], problems: [] });
+    expect(only.dependencies).toEqual([path.join(dir, 'trace.h')]);
+  });
+
+  it('runs the directives when a header that names struct_ops is included only under a false condition', () => {
+    const { only, full } = both(write('off.bpf.c', '#include "trace.h"\n#if 0\n#include "ops.h"\n#endif\nON(on_switch)\n'));
+    expect(only.maps).toEqual([]);
     expect(only.includes).toEqual(full.includes);
     expect(only.dependencies).toEqual([path.join(dir, 'trace.h')]);
-    expect(only.problems.map((p) => p.message)).toEqual(['unterminated conditional directive']);
+  });
+
+  it('expands a program whose header comes through a computed include', () => {
+    const { only, full } = both(write('computed.bpf.c', '#define OPS_HEADER "ops.h"\n#include OPS_HEADER\nOPS(computed_cc)\n'));
+    expect(only.maps.map((m) => m.name)).toEqual(['computed_cc']);
+    expect(only).toEqual(full);
   });
 });

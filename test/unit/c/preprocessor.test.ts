@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../server/src/engine/common/logger';
-import { nodeFs, preprocess, PreprocessorCache, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
+import { includeClosure, nodeFs, preprocess, PreprocessorCache, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
 
 function memoryCache(files: Record<string, string>): PreprocessorCache {
   return new PreprocessorCache({ readFile: (f) => files[f] });
@@ -180,6 +180,38 @@ describe('includes', () => {
     expect(r.includes[0]).toMatchObject({ path: 'vmlinux.h', vmlinux: true });
     expect(r.includes[0].resolved).toBeUndefined();
     expect(r.problems.map((p) => p.message)).toEqual(['#include nested too deeply (limit 2)']);
+  });
+});
+
+describe('includeClosure (every file an #include could read)', () => {
+  const files: Record<string, string> = {
+    '/src/on.h': '#include "shared.h"\n',
+    '/src/off.h': '#include <sys.h>\n',
+    '/src/shared.h': '#include "on.h"\n#include "gone.h"\n',
+    '/inc/sys.h': '#include_next <sys.h>\n',
+    '/sys/sys.h': '#define SYS 1\n',
+  };
+  const options = { useCompileFlags: false, includeDirs: ['/inc'], systemDirs: ['/sys'] };
+
+  it('follows both branches of every conditional, include_next and cycles, without the main file', () => {
+    const text = '#ifdef NEVER\n#include "off.h"\n#else\n#include "on.h"\n#endif\n#include "main.c"\n';
+    const closure = includeClosure('/src/main.c', text, { ...options, cache: memoryCache({ ...files, '/src/main.c': text }) });
+    expect(closure?.sort()).toEqual(['/inc/sys.h', '/src/off.h', '/src/on.h', '/src/shared.h', '/sys/sys.h']);
+    const dependencies = preprocess('/src/main.c', text, { ...options, cache: memoryCache(files) }).dependencies;
+    expect(dependencies.every((d) => closure?.includes(d))).toBe(true);
+  });
+
+  it('gives up on an include named through a macro', () => {
+    expect(includeClosure('/src/main.c', '#define H "on.h"\n#include H\n', { ...options, cache: memoryCache(files) })).toBeUndefined();
+  });
+
+  it('finds a header created after a lookup failed once the cache forgets what it read', () => {
+    const disk: Record<string, string> = {};
+    const cache = new PreprocessorCache({ readFile: (f) => disk[f] });
+    expect(includeClosure('/src/main.c', '#include "late.h"\n', { ...options, cache })).toEqual([]);
+    disk['/src/late.h'] = '';
+    cache.invalidate('/src/late.h');
+    expect(includeClosure('/src/main.c', '#include "late.h"\n', { ...options, cache })).toEqual(['/src/late.h']);
   });
 });
 

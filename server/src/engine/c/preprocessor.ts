@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
-import { CompileFlagsFinder, noFlags } from './compileFlags';
+import { CompileFlagsFinder, noFlags, type CompileFlags } from './compileFlags';
 import type { Include, ParseProblem } from './facts';
 import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type MacroDefinition, type Origin, type Token } from './macros';
 
@@ -43,10 +43,6 @@ export const nodeFs: PreprocessorFs = {
   },
 };
 
-/**
- * What several preprocess runs share: file texts, directive positions of headers, compile flags.
- * The workspace index keeps one and calls `invalidate` when a file changes.
- */
 /** One directive line, parsed once per file text and reused by every run that reads the file. */
 interface DirectiveLine {
   readonly hash: number;
@@ -74,6 +70,10 @@ export class PreprocessorCache {
   private readonly texts = new Map<string, string | undefined>();
   private readonly directives = new Map<string, { text: string; lines: DirectiveLine[] }>();
   private readonly matched = new Map<string, Map<RegExp, boolean>>();
+  /** Include resolutions (IncludeSearch.key, includer, spelling): every file they probed was read through `read`. */
+  private readonly resolutions = new Map<string, string | undefined>();
+  /** Includes clang's default directories have (clangFinds), by spelling. */
+  private readonly clangFound = new Map<string, boolean>();
   readonly flags: CompileFlagsFinder;
 
   constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
@@ -105,8 +105,26 @@ export class PreprocessorCache {
     return found;
   }
 
+  /** The file an #include names, as `search` finds it from `from` (memoised until a probed file changes). */
+  resolve(search: IncludeSearch, spelled: string, system: boolean, from: string, next: boolean): string | undefined {
+    const key = `${search.key}\0${from}\0${system ? '<' : '"'}${next ? '+' : ''}${spelled}`;
+    if (this.resolutions.has(key)) return this.resolutions.get(key);
+    const resolved = resolveInclude(this, search, spelled, system, from, next);
+    this.resolutions.set(key, resolved);
+    return resolved;
+  }
+
+  /** True when clang would find the include in its default directories (memoised until `clear`). */
+  clangFinds(spelled: string): boolean {
+    let found = this.clangFound.get(spelled);
+    if (found === undefined) this.clangFound.set(spelled, (found = clangFinds(spelled)));
+    return found;
+  }
+
   /** Forgets a file's text (it changed or vanished). */
   invalidate(file: string): void {
+    // A file that was read may have appeared or vanished: resolutions that probed it may change.
+    if (this.texts.has(file)) this.resolutions.clear();
     this.texts.delete(file);
     this.directives.delete(file);
     this.matched.delete(file);
@@ -114,6 +132,8 @@ export class PreprocessorCache {
 
   /** Forgets every text, e.g. after a bulk index. */
   clear(): void {
+    this.resolutions.clear();
+    this.clangFound.clear();
     this.texts.clear();
     this.directives.clear();
     this.matched.clear();
@@ -209,6 +229,40 @@ export function preprocessDirectives(file: string, text: string, options: Prepro
   return new Run(file, text, options).directivesOnly();
 }
 
+/**
+ * Every file that `file` could read through #include whatever its conditions say: a superset of
+ * the dependencies preprocess finds, from directive lines alone (no macro is defined or expanded).
+ * Undefined when an #include names its file through a macro: only a run can tell which.
+ */
+export function includeClosure(file: string, text: string, options: PreprocessOptions = {}): string[] | undefined {
+  const cache = options.cache ?? new PreprocessorCache(nodeFs, options.logger);
+  const search = includeSearch(options, options.useCompileFlags === false ? noFlags : cache.flags.flagsFor(file));
+  const closure = new Set<string>();
+  const pending = [{ file, text, lines: directiveLinesOf(text) }];
+  for (let current = pending.pop(); current; current = pending.pop()) {
+    for (const line of current.lines) {
+      if (line.name !== 'include' && line.name !== 'include_next' && line.name !== 'import') continue;
+      const written = writtenInclude(current.text, line.nameEnd, line.end);
+      if (!written) return undefined;
+      const resolved = cache.resolve(search, written.spelled, written.system, current.file, line.name === 'include_next');
+      if (!resolved || resolved === file || closure.has(resolved)) continue;
+      const included = cache.read(resolved);
+      if (included === undefined) continue;
+      closure.add(resolved);
+      pending.push({ file: resolved, text: included, lines: cache.directiveLines(resolved, included) });
+    }
+  }
+  return [...closure];
+}
+
+/** The file name an #include spells between its quotes or angle brackets; undefined for a computed include. */
+function writtenInclude(text: string, start: number, end: number): { spelled: string; system: boolean; end: number } | undefined {
+  const j = skipBlanks(text, start, end);
+  const open = text[j];
+  const close = open === '"' ? text.indexOf('"', j + 1) : open === '<' ? text.indexOf('>', j + 1) : -1;
+  return close > 0 && close < end ? { spelled: text.slice(j + 1, close), system: open === '<', end: close + 1 } : undefined;
+}
+
 interface CondEntry {
   active: boolean;
   taken: boolean;
@@ -238,9 +292,7 @@ class Run {
   private readonly once = new Set<string>();
   private readonly logger: Logger;
   private readonly cache: PreprocessorCache;
-  private readonly includeDirs: string[];
-  private readonly quoteDirs: string[];
-  private readonly systemDirs: string[];
+  private readonly search: IncludeSearch;
   private readonly hooks: ExpansionHooks;
   private readonly lineIndexes = new Map<string, LineIndex>();
   private current: FileState | undefined;
@@ -258,9 +310,7 @@ class Run {
     this.configEnabled = (options.kernelConfig ?? 'enabled') === 'enabled';
     this.cache = options.cache ?? new PreprocessorCache(nodeFs, this.logger);
     const flags = options.useCompileFlags === false ? noFlags : this.cache.flags.flagsFor(file);
-    this.includeDirs = [...(options.includeDirs ?? []), ...flags.includeDirs];
-    this.quoteDirs = [...flags.quoteDirs];
-    this.systemDirs = [...flags.systemDirs, ...(options.systemDirs ?? [])];
+    this.search = includeSearch(options, flags);
     const isBpf = /\.bpf\.c$/.test(file);
     for (const [name, value] of [...PREDEFINED, ...(isBpf ? PREDEFINED_BPF : PREDEFINED_KERNEL), ...flags.defines, ...(options.defines ?? [])]) {
       this.defineFromText(name, value);
@@ -574,7 +624,7 @@ class Run {
         const close = tokens.findIndex((x, k) => k > i && x.text === ')');
         const inner = tokens.slice(i + 2, close < 0 ? tokens.length : close).map((x) => x.text).join('');
         const m = /^"(.*)"$|^<(.*)>$/.exec(inner);
-        const found = m ? this.resolve(m[1] ?? m[2], m[1] === undefined, fs.file, false) !== undefined : false;
+        const found = m ? this.cache.resolve(this.search, m[1] ?? m[2], m[1] === undefined, fs.file, false) !== undefined : false;
         resolvedDefined.push({ ...t, text: found ? '1' : '0', kind: 'number' });
         i = close < 0 ? tokens.length : close;
       } else resolvedDefined.push(t);
@@ -600,18 +650,12 @@ class Run {
 
   private include(fs: FileState, hash: number, start: number, end: number, next: boolean): void {
     const { text } = fs;
-    const j = skipBlanks(text, start, end);
-    let spelled: string | undefined;
-    let system = false;
-    let pathEnd = end;
-    const open = text[j];
-    const close = open === '"' ? text.indexOf('"', j + 1) : open === '<' ? text.indexOf('>', j + 1) : -1;
-    if (close > 0 && close < end) {
-      spelled = text.slice(j + 1, close);
-      system = open === '<';
-      pathEnd = close + 1;
-    } else {
-      const expanded = this.macros.expandList(tokenize(text, j, end, fs.file), this.hooks).map((t) => t.text).join('');
+    const written = writtenInclude(text, start, end);
+    let spelled = written?.spelled;
+    let system = written?.system ?? false;
+    const pathEnd = written?.end ?? end;
+    if (!written) {
+      const expanded = this.macros.expandList(tokenize(text, skipBlanks(text, start, end), end, fs.file), this.hooks).map((t) => t.text).join('');
       const m = /^"(.*)"$|^<(.*)>$/.exec(expanded);
       if (m) {
         spelled = m[1] ?? m[2];
@@ -622,11 +666,11 @@ class Run {
       this.problem(fs, hash, end, '#include expects "FILENAME" or <FILENAME>');
       return;
     }
-    const resolved = this.resolve(spelled, system, fs.file, next);
+    const resolved = this.cache.resolve(this.search, spelled, system, fs.file, next);
     const vmlinux = !resolved && path.basename(spelled) === 'vmlinux.h';
     // Direct includes, plus a vmlinux.h left unresolved in any header (the engine then reads BTF)
     // and any include clang would not find either (its fatal error, wherever it is).
-    const missing = !resolved && !vmlinux && !clangFinds(spelled);
+    const missing = !resolved && !vmlinux && !this.cache.clangFinds(spelled);
     // Located only when kept: a header's LineIndex is built on its first location.
     const location = fs.depth === 0 || vmlinux || missing ? this.locate(fs.file, hash, pathEnd) : undefined;
     if (location) {
@@ -668,33 +712,48 @@ class Run {
     this.processFile(resolved, included, fs.depth + 1, inline);
     if (fs.depth === 0) this.topInclude = undefined;
   }
+}
 
-  /** The absolute path an include names, or undefined when no directory has it. */
-  private resolve(spelled: string, system: boolean, from: string, next: boolean): string | undefined {
-    if (path.isAbsolute(spelled)) return this.exists(spelled) ? spelled : undefined;
-    const fromDir = path.dirname(from);
-    const dirs = [
-      ...(system ? [] : [fromDir, ...this.quoteDirs]),
-      ...this.includeDirs,
-      ...this.systemDirs,
-      ...(spelled.startsWith('bpf/') ? [this.options.libbpfIncludeDir ?? '/usr/include'] : []),
-    ];
-    let skipping = next;
-    for (const dir of dirs) {
-      const candidate = path.resolve(dir, spelled);
-      if (skipping) {
-        // #include_next: continue after the directory the current file was found in.
-        if (path.resolve(dir) === fromDir) skipping = false;
-        continue;
-      }
-      if (candidate !== path.resolve(from) && this.exists(candidate)) return candidate;
+/** Where #include looks, in clang's order after the includer's directory (quote includes only). */
+export interface IncludeSearch {
+  readonly quoteDirs: readonly string[];
+  readonly includeDirs: readonly string[];
+  readonly systemDirs: readonly string[];
+  readonly libbpfIncludeDir?: string;
+  /** The directories in one string: equal keys search alike (PreprocessorCache.resolve). */
+  readonly key: string;
+}
+
+function includeSearch(options: PreprocessOptions, flags: CompileFlags): IncludeSearch {
+  const quoteDirs = [...flags.quoteDirs];
+  const includeDirs = [...(options.includeDirs ?? []), ...flags.includeDirs];
+  const systemDirs = [...flags.systemDirs, ...(options.systemDirs ?? [])];
+  const key = [quoteDirs, includeDirs, systemDirs, [options.libbpfIncludeDir ?? '']].map((dirs) => dirs.join('\n')).join('\0');
+  return { quoteDirs, includeDirs, systemDirs, libbpfIncludeDir: options.libbpfIncludeDir, key };
+}
+
+/** The absolute path an include names, or undefined when no directory has it. */
+function resolveInclude(cache: PreprocessorCache, search: IncludeSearch, spelled: string, system: boolean, from: string, next: boolean): string | undefined {
+  const exists = (file: string) => cache.read(file) !== undefined;
+  if (path.isAbsolute(spelled)) return exists(spelled) ? spelled : undefined;
+  const fromDir = path.dirname(from);
+  const dirs = [
+    ...(system ? [] : [fromDir, ...search.quoteDirs]),
+    ...search.includeDirs,
+    ...search.systemDirs,
+    ...(spelled.startsWith('bpf/') ? [search.libbpfIncludeDir ?? '/usr/include'] : []),
+  ];
+  let skipping = next;
+  for (const dir of dirs) {
+    const candidate = path.resolve(dir, spelled);
+    if (skipping) {
+      // #include_next: continue after the directory the current file was found in.
+      if (path.resolve(dir) === fromDir) skipping = false;
+      continue;
     }
-    return undefined;
+    if (candidate !== path.resolve(from) && exists(candidate)) return candidate;
   }
-
-  private exists(file: string): boolean {
-    return this.cache.read(file) !== undefined;
-  }
+  return undefined;
 }
 
 /**
