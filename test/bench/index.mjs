@@ -2,7 +2,7 @@
 // what the editor waits for) vs `rg -l` wall time (target <= 1.5x), then the whole index (the
 // second phase adds the other BPF programs; the CLI waits for it), peak RSS of the indexing
 // process (target <= 100 MiB), and re-index of one changed file (target <= 20 ms). Bundles the
-// engine with esbuild into .bench/. Run: node test/bench/index.mjs
+// engine with esbuild into .bench/. Run: node test/bench/index.mjs (INDEX_BENCH_ROUNDS=N: rounds, default 3)
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -57,9 +57,10 @@ await esbuild.build({ ...common, entryPoints: [path.join(repo, 'server/src/engin
 copyFileSync(path.join(repo, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(out, 'web-tree-sitter.wasm'));
 copyFileSync(path.join(repo, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'), path.join(out, 'tree-sitter-c.wasm'));
 
-// Warm the page cache for both contenders, then measure each; rg first and last, best of both.
-// rg runs under /usr/bin/time (when present) so CPU time can be compared too: on a shared,
-// loaded machine wall time mostly measures the neighbours.
+// Warm the page cache for both contenders, then measure each in interleaved rounds and keep each
+// one's best: on this shared 2-core VM a single run of either varies by 20%, and both are
+// measured alike. rg runs under /usr/bin/time (when present) so CPU time can be compared too.
+const ROUNDS = Number(process.env.INDEX_BENCH_ROUNDS ?? 3);
 const hasTime = existsSync('/usr/bin/time');
 let rgCpuMs = Infinity;
 const rg = () => {
@@ -76,22 +77,28 @@ if (probe.error) {
   console.log('skipped: rg (ripgrep) is not installed');
   process.exit(0);
 }
-rg();
-const rg1 = time(rg).ms;
 const runIndex = () => {
   const child = spawnSync(process.execPath, [path.join(out, 'indexRun.js'), tree, changedFile, String(workers)], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (child.status !== 0) throw new Error(`index run failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop());
 };
-const idx = time(runIndex);
-const rg2 = time(rg).ms;
-const rgMs = Math.min(rg1, rg2);
-const result = idx.r;
+rg();
+const rgRuns = [];
+const indexRuns = [];
+for (let round = 0; round < ROUNDS; round++) {
+  rgRuns.push(time(rg).ms);
+  indexRuns.push(time(runIndex));
+}
+const rgMs = Math.min(...rgRuns);
+// The best index run by the whole index; peak RSS is the worst of all runs.
+const idx = indexRuns.reduce((best, run) => (run.r.fullMs < best.r.fullMs ? run : best));
+const result = { ...idx.r, maxRssMiB: Math.max(...indexRuns.map((run) => run.r.maxRssMiB)), structOpsRssMiB: Math.max(...indexRuns.map((run) => run.r.structOpsRssMiB)) };
 const ratio = result.structOpsMs / rgMs;
+const runs = (values) => values.map((v) => v.toFixed(0)).join(' / ');
 
 const row = (name, value, target, ok) => console.log(`${name.padEnd(34)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
 console.log(`tree: ${tree} (${result.candidates} candidates, ${result.indexed} indexed, ${result.skipped} skipped; ${result.maps} maps, ${result.programs} programs, ${result.legacyTypes} legacy types; facts ${result.factsHash})`);
-console.log(`workers: ${result.workers}; rg -l: ${rgMs.toFixed(0)} ms (runs ${rg1.toFixed(0)} / ${rg2.toFixed(0)}); index process wall ${idx.ms.toFixed(0)} ms`);
+console.log(`workers: ${result.workers}; best of ${ROUNDS} interleaved rounds: rg -l ${rgMs.toFixed(0)} ms (runs ${runs(rgRuns)}), whole index ${result.fullMs.toFixed(0)} ms (runs ${runs(indexRuns.map((run) => run.r.fullMs))}); index process wall ${idx.ms.toFixed(0)} ms`);
 console.log(`phase 1 (struct_ops files, their includes and Kbuild files: ${result.structOpsIndexed} indexed; the editor's diagnostics and ready follow it); phase 2: ${result.deferred} other BPF programs and Kbuild files`);
 row('phase 1 / rg -l', `${ratio.toFixed(2)}x`, '<= 1.5x', ratio <= 1.5);
 row('phase 1 wall', `${result.structOpsMs.toFixed(0)} ms`, '', true);
