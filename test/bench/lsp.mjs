@@ -5,7 +5,7 @@
 // linux-source-6.1 tree when present, with four of its selftests' struct_ops programs open). clangd (Debian's) on the same file is the anchor where it
 // is installed. Usage: node test/bench/lsp.mjs [--json]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -124,6 +124,8 @@ async function measure(name, command, args, workspace, file, waitForIndex = fals
 }
 
 const ws = path.join(work, 'ws');
+// A fresh workspace: just the program (earlier versions of this bench left clangd's files here).
+rmSync(ws, { recursive: true, force: true });
 mkdirSync(ws, { recursive: true });
 const file = path.join(ws, 'big.bpf.c');
 writeFileSync(file, program(2000));
@@ -143,12 +145,18 @@ if (existsSync(kernelTree)) {
 }
 
 if (spawnSync('sh', ['-c', 'command -v clangd']).status === 0) {
-  const header = path.join(ws, 'vmlinux.h');
+  // clangd's own copy of the workspace, with the vmlinux.h it needs: our server, measured in `ws`,
+  // reads the kernel's BTF instead (a vmlinux.h there would be read as the user's header).
+  const clangdWs = path.join(work, 'ws-clangd');
+  mkdirSync(clangdWs, { recursive: true });
+  const clangdFile = path.join(clangdWs, path.basename(file));
+  writeFileSync(clangdFile, readFileSync(file));
+  const header = path.join(clangdWs, 'vmlinux.h');
   if (!existsSync(header) && existsSync('/sys/kernel/btf/vmlinux')) {
     writeFileSync(header, spawnSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { maxBuffer: 1 << 28 }).stdout);
   }
-  writeFileSync(path.join(ws, 'compile_flags.txt'), '-target\nbpf\n-D__TARGET_ARCH_x86\n-I.\n');
-  results.push(await measure('clangd (anchor)', 'clangd', ['--log=error'], ws, file));
+  writeFileSync(path.join(clangdWs, 'compile_flags.txt'), '-target\nbpf\n-D__TARGET_ARCH_x86\n-I.\n');
+  results.push(await measure('clangd (anchor)', 'clangd', ['--log=error'], clangdWs, clangdFile));
 } else {
   results.push({ name: 'clangd (anchor)', skipped: 'clangd not installed (apt-get install clangd)' });
 }

@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly exclude?: readonly string[];
   /** The ripgrep that lists folders for the index (WorkspaceIndexOptions.ripgrep). */
   readonly ripgrep?: string;
+  /** Boot the index workers at create, for the first folder index (WorkspaceIndexOptions.startWorkersEarly). */
+  readonly startWorkersEarly?: boolean;
 }
 
 export interface ProfileSettings {
@@ -64,6 +66,7 @@ export class StructOpsEngine {
       workerScript: options.workerScript,
       exclude: options.exclude,
       ripgrep: options.ripgrep,
+      startWorkersEarly: options.startWorkersEarly,
       logger: options.logger,
       extract: { includeDirs: options.includeDirs, defines: options.defines },
     });

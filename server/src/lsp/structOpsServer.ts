@@ -140,6 +140,8 @@ export class StructOpsServer {
       logger,
       workerScript: paths.workerScript,
       ripgrep: ripgrepOnPath(),
+      // The first folder index starts once the client says `initialized`: its workers boot meanwhile.
+      startWorkersEarly: true,
     });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();

@@ -3,12 +3,14 @@
 // Chunks of one file: with one worker, this thread reads part of the files and the worker the rest;
 // with two, the workers read them all (they may hold eight chunks each while the walk goes on).
 
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
-import { fixturesDir } from '../c/helpers';
+import { fixturesDir, repoRoot } from '../c/helpers';
 import { bundledWorker, wasm } from './helpers';
 import { writePhaseWorkspace } from './phases';
 
@@ -196,5 +198,42 @@ describe('a parser loaded on demand', () => {
     const index = await WorkspaceIndex.create({ wasm, workers: 0, loadParser: 'on-demand' });
     await index.indexFolders(roots);
     expect(index.maps().length).toBe(8);
+  });
+});
+
+describe('workers started early', () => {
+  it('extract the first folder index with the include paths and defines set after create', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'index-early-'));
+    const include = mkdtempSync(path.join(os.tmpdir(), 'index-early-inc-'));
+    writeFileSync(path.join(include, 'cc.h'), '#ifdef WANT_CC\n#define CC(n) SEC(".struct_ops.link") struct tcp_congestion_ops n = { .flags = 0 };\n#endif\n');
+    writeFileSync(path.join(dir, 'early.bpf.c'), '#include "cc.h"\nchar LICENSE[] SEC("license") = "GPL";\nCC(early_cc)\n');
+    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: await bundledWorker(), startWorkersEarly: true });
+    index.setSourceOptions({ includeDirs: [include], defines: [['WANT_CC', '1']] });
+    await index.indexFolders([dir]);
+    expect(index.maps().map((m) => m.item.name)).toEqual(['early_cc']);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(include, { recursive: true, force: true });
+  });
+
+  it('let the process exit when no folder index comes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'index-early-exit-'));
+    const entry = path.join(dir, 'entry.js');
+    await esbuild.build({
+      stdin: {
+        contents: `import { WorkspaceIndex } from ${JSON.stringify(path.join(repoRoot, 'server/src/engine/index/workspace'))};
+          void WorkspaceIndex.create({ wasm: ${JSON.stringify(wasm)}, workers: 1, workerScript: ${JSON.stringify(await bundledWorker())}, startWorkersEarly: true }).then(() => console.log('created'));`,
+        resolveDir: repoRoot,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: entry,
+      logLevel: 'silent',
+      alias: { 'web-tree-sitter': path.join(repoRoot, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
+    });
+    const run = spawnSync(process.execPath, [entry], { encoding: 'utf8', timeout: 15_000 });
+    expect({ status: run.status, signal: run.signal, stdout: run.stdout.trim() }).toEqual({ status: 0, signal: null, stdout: 'created' });
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -19,7 +19,9 @@ export interface WorkerInit {
 export type ToWorker =
   /** `files`: paths joined by PATH_SEPARATOR (one string is cheaper to send than an array); each is C or Kbuild by its name. */
   | { readonly type: 'chunk'; readonly id: number; readonly files: string; readonly prefilter: Prefilter }
-  | { readonly type: 'invalidate'; readonly files: readonly string[] };
+  | { readonly type: 'invalidate'; readonly files: readonly string[] }
+  /** The extract options for the chunks that follow (include paths and defines may change before a pool's first chunk). */
+  | { readonly type: 'configure'; readonly extract: PortableExtractOptions };
 
 export type FromWorker =
   /** `results` leaves out filtered files (most of a tree), which only `filtered` counts; deferred ones are in. */
@@ -38,9 +40,14 @@ function main(): void {
   };
   const cache = new PreprocessorCache(undefined, logger);
   const parser = createCParser(init.wasm);
+  let extract = init.extract;
   port.on('message', (message: ToWorker) => {
     if (message.type === 'invalidate') {
       for (const f of message.files) cache.invalidate(f);
+      return;
+    }
+    if (message.type === 'configure') {
+      extract = message.extract;
       return;
     }
     const results: FileResult[] = [];
@@ -59,7 +66,7 @@ function main(): void {
     }
     void parser.then(
       (p) => {
-        const ctx = { parser: p, cache, logger, extract: init.extract, maxFileSize: init.maxFileSize };
+        const ctx = { parser: p, cache, logger, extract, maxFileSize: init.maxFileSize };
         for (const { file, text } of texts) results.push(extractIndexed(ctx, file, candidateKind(file) ?? 'c', text, message.prefilter));
         post();
       },

@@ -54,6 +54,11 @@ export interface WorkspaceIndexOptions {
    * process walks and filters (scanFolders), with the same result.
    */
   readonly ripgrep?: string;
+  /**
+   * Starts the index workers at create, for the first folder index: a worker takes ~100 ms to boot
+   * and load the parser, which the editor's first diagnostics then need not wait for.
+   */
+  readonly startWorkersEarly?: boolean;
 }
 
 export interface IndexProgress {
@@ -130,16 +135,17 @@ export class WorkspaceIndex {
   private readonly dependencyRecords = new Map<string, { readonly text: string; readonly byTag: Map<string, CTypeDefinition | null> }>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
   private readonly touched = new Set<string>();
+  /** Workers started at create (startWorkersEarly), waiting for the first folder index. */
+  private earlyPool: WorkerPool | undefined;
 
-  private constructor(
-    private readonly options: WorkspaceIndexOptions,
-    parser: CParser | undefined,
-  ) {
+  private constructor(private readonly options: WorkspaceIndexOptions) {
     this.logger = options.logger ?? silentLogger;
     // Editors' unsaved texts win over the disk for includes, too.
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
-    this.ctx = { parser: parser ?? parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+    this.ctx = { parser: parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
     this.ripgrep = options.ripgrep;
+    const workers = this.workerCount();
+    if (options.startWorkersEarly && workers > 0) this.earlyPool = this.startPool(workers).idle();
   }
 
   /** Lists folders with this ripgrep from the next folder index on (undefined: walk them here). */
@@ -155,7 +161,10 @@ export class WorkspaceIndex {
 
   /** Loads the parser for this thread (see loadParser in the options); rejects only when the wasm files cannot be loaded. */
   static async create(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    return new WorkspaceIndex(options, options.loadParser === 'on-demand' ? undefined : await createCParser(options.wasm));
+    // The early workers boot on other cores while this thread loads its parser.
+    const index = new WorkspaceIndex(options);
+    if (options.loadParser !== 'on-demand') await index.loadParser();
+    return index;
   }
 
   /** Loads this thread's parser if it is not loaded yet; rejects only when the wasm files cannot be loaded. */
@@ -185,7 +194,7 @@ export class WorkspaceIndex {
     this.touched.clear();
     const superseded = () => generation !== this.indexGeneration;
     const isCancelled = () => superseded() || (run.isCancelled?.() ?? false);
-    const workers = this.options.workers ?? (this.options.workerScript ? defaultIndexWorkers() : 0);
+    const workers = this.workerCount();
     if (workers === 0) await this.loadParser();
     const pool = workers > 0 ? this.startPool(workers) : undefined;
     const absRoots = roots.map((r) => path.resolve(r));
@@ -509,7 +518,15 @@ export class WorkspaceIndex {
     }
   }
 
+  private workerCount(): number {
+    return this.options.workers ?? (this.options.workerScript ? defaultIndexWorkers() : 0);
+  }
+
+  /** Workers for one folder index: those started early the first time (told the extract options of now), else new ones. */
   private startPool(n: number): WorkerPool {
+    const early = this.earlyPool;
+    this.earlyPool = undefined;
+    if (early) return early.busy(this.ctx.extract);
     const script = this.options.workerScript;
     if (!script) throw new Error('WorkspaceIndex: workers > 0 needs workerScript (the bundled indexWorker.js)');
     const init: WorkerInit = {
@@ -808,6 +825,21 @@ class WorkerPool {
       this.waiting.delete(id);
       w.resolve(failedChunk(w.files, 'index worker failed'));
     }
+  }
+
+  /** Lets the process exit while these workers wait for work (an index that never runs). */
+  idle(): this {
+    for (const slot of this.workers) slot.worker.unref();
+    return this;
+  }
+
+  /** Holds the process for the work to come; the workers extract with `extract` from now on. */
+  busy(extract: PortableExtractOptions): this {
+    for (const slot of this.workers) {
+      slot.worker.ref();
+      slot.worker.postMessage({ type: 'configure', extract } satisfies ToWorker);
+    }
+    return this;
   }
 
   dispose(): void {
