@@ -12,8 +12,8 @@ import { profilesDir, wasm } from './paths';
 
 export interface LspSession {
   readonly client: MessageConnection;
-  /** Every publishDiagnostics URI, explorer-changed and ready notification, in arrival order. */
-  readonly notifications: readonly { readonly method: string; readonly uri?: string; readonly diagnostics?: readonly Diagnostic[] }[];
+  /** Every publishDiagnostics URI, explorer-changed, ready and $/progress notification (with its kind), in arrival order. */
+  readonly notifications: readonly { readonly method: string; readonly uri?: string; readonly diagnostics?: readonly Diagnostic[]; readonly kind?: string }[];
   /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   open(uri: string, text: string, version?: number): void;
@@ -25,6 +25,8 @@ export interface LspSession {
 /** Documents the editor opens before the server's first index completes (as VS Code restores tabs). */
 export interface SessionOptions {
   readonly openEarly?: readonly { readonly uri: string; readonly text: string }[];
+  /** The client shows work-done progress (window.workDoneProgress). */
+  readonly workDoneProgress?: boolean;
 }
 
 export async function startLspSession(workspace: string, settings: unknown, options: SessionOptions = {}): Promise<LspSession> {
@@ -36,7 +38,7 @@ export async function startLspSession(workspace: string, settings: unknown, opti
 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const latest = new Map<string, Diagnostic[]>();
-  const notifications: { method: string; uri?: string; diagnostics?: Diagnostic[] }[] = [];
+  const notifications: { method: string; uri?: string; diagnostics?: Diagnostic[]; kind?: string }[] = [];
   const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   client.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     notifications.push({ method: 'textDocument/publishDiagnostics', uri: params.uri, diagnostics: params.diagnostics });
@@ -53,6 +55,9 @@ export async function startLspSession(workspace: string, settings: unknown, opti
   );
   client.onRequest('client/registerCapability', () => null);
   client.onRequest('window/workDoneProgress/create', () => null);
+  client.onNotification('$/progress', (params: { value: { kind: string } }) => {
+    notifications.push({ method: '$/progress', kind: params.value.kind });
+  });
   client.onNotification(explorerChangedNotification.method, () => {
     notifications.push({ method: explorerChangedNotification.method });
   });
@@ -69,7 +74,10 @@ export async function startLspSession(workspace: string, settings: unknown, opti
     processId: null,
     rootUri,
     workspaceFolders: [{ uri: rootUri, name: 'ws' }],
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    capabilities: {
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
+    },
   });
   await client.sendNotification('initialized', {});
   for (const document of options.openEarly ?? []) {

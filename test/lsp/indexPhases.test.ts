@@ -33,6 +33,21 @@ describe('index phases in the server', () => {
   });
 });
 
+describe('indexing progress', () => {
+  it('begins, reports the phases and ends', async () => {
+    const session = await startLspSession(writePhaseWorkspace(), settings, { workDoneProgress: true });
+    try {
+      const kinds = () => session.notifications.filter((n) => n.method === '$/progress').map((n) => n.kind);
+      await until(() => kinds().includes('end'));
+      expect(kinds()[0]).toBe('begin');
+      expect(kinds().slice(1, -1).every((k) => k === 'report')).toBe(true);
+      expect(kinds().length).toBeGreaterThan(2);
+    } finally {
+      await session.dispose();
+    }
+  });
+});
+
 describe('a second-phase program the index did not parse', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lsp-expanded-'));
   const header = path.join(dir, 'include/trace.h');

@@ -12,6 +12,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -352,17 +353,34 @@ export class StructOpsServer {
     });
   }
 
-  /** Starts the folder index; its progress stays up, and cancellable, until the second phase completes. */
-  private async indexWorkspace(): Promise<IndexPhases> {
-    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('struct_ops: indexing', 0, 'scanning', true);
-    const done = () => (this.shutDown ? undefined : progress?.done());
+  /**
+   * Starts the folder index, the open documents' files first; its progress stays up, and
+   * cancellable, until the second phase completes. The index does not wait for the progress: the
+   * client's answer would wait behind the BTF read that follows on this thread.
+   */
+  private indexWorkspace(): Promise<IndexPhases> {
+    let progress: WorkDoneProgressServerReporter | undefined;
+    let finished = false;
+    void this.connection.window.createWorkDoneProgress().then(
+      (created) => {
+        if (this.shutDown) return;
+        if (finished) created.done();
+        else (progress = created).begin('struct_ops: indexing', 0, 'scanning', true);
+      },
+      () => undefined,
+    );
+    const openFiles = this.documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => fileURLToPath(d.uri));
     const phases = this.engine.indexFoldersInPhases(this.folders, {
       onProgress: (p) => {
         if (!this.shutDown) progress?.report(p.total > 0 ? Math.round((100 * p.done) / p.total) : 0, `${p.phase} ${p.done}/${p.total}`);
       },
       isCancelled: () => this.shutDown || (progress?.token.isCancellationRequested ?? false),
+      first: openFiles,
     });
+    const done = () => {
+      finished = true;
+      if (!this.shutDown) progress?.done();
+    };
     phases.then((p) => p.complete).then(done, done);
     return phases;
   }

@@ -107,6 +107,19 @@ describe.each([0, 1, 2])('two index phases with %i workers', (workers) => {
     expect(index.maps()[0].item).toMatchObject({ typeName: 'tcp_congestion_ops', section: '.struct_ops.link' });
   });
 
+  it('reads the files asked for first, and keeps of them only what the walk lists', async () => {
+    const dir = writePhaseWorkspace();
+    writeFileSync(path.join(dir, 'skipped.bpf.c'), 'SEC(".struct_ops")\nstruct tcp_congestion_ops skipped_cc = { .flags = 0 };\n');
+    const index = await WorkspaceIndex.create({ wasm, workers, chunkSize: 1, workerScript: workers > 0 ? await bundledWorker() : undefined, exclude: ['skipped.bpf.c'] });
+    const first = ['own_cc.bpf.c', 'skipped.bpf.c', 'macro_cc.bpf.c', 'module/Kbuild'].map((f) => path.join(dir, f));
+    const phases = await index.indexFoldersInPhases([dir], { first });
+    expect(mapNames(index)).toEqual(['own_cc.bpf.c:own_cc']);
+    await phases.complete;
+    expect(mapNames(index)).toEqual(['macro_cc.bpf.c:macro_cc', 'own_cc.bpf.c:own_cc']);
+    expect(index.moduleOf(path.join(dir, 'module/my_mod.c'))).toBe('my_mod');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('parses a second-phase program only when it or a file it reads names struct_ops, and again when a header starts to', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'index-expanded-'));
     const header = path.join(dir, 'include/trace.h');

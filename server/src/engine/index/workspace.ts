@@ -71,6 +71,11 @@ export interface IndexProgress {
 export interface IndexRunOptions {
   readonly onProgress?: (progress: IndexProgress) => void;
   readonly isCancelled?: () => boolean;
+  /**
+   * Files the workers read first, before the walk lists them (the editor's open documents, whose
+   * diagnostics wait for the first phase). What the walk does not list is dropped as usual.
+   */
+  readonly first?: readonly string[];
 }
 
 export interface IndexSummary {
@@ -304,12 +309,19 @@ export class WorkspaceIndex {
     const feed = (): void => {
       while (pool && queue.length > 0 && pool.pending < ahead * pool.size) outcomes.push({ outcome: pool.run(queue.shift() ?? [], 'structOps'), readThere: true });
     };
+    const early = new Map<string, Promise<ChunkOutcome>>();
+    for (const file of run.first ?? []) {
+      const abs = path.resolve(file);
+      if (pool && candidateKind(abs) === 'c' && !early.has(abs)) early.set(abs, pool.run([abs], 'structOps'));
+    }
     const scan = await this.listCandidates(roots, {
       exclude: this.options.exclude,
       logger: this.logger,
       isCancelled: run.isCancelled,
       onFile: (file, kind) => {
-        if (kind === 'kbuild') kbuild.push(file);
+        const readEarly = early.get(file);
+        if (readEarly) outcomes.push({ outcome: readEarly, readThere: true });
+        else if (kind === 'kbuild') kbuild.push(file);
         else if (!pool) cFiles.push(file);
         else {
           chunk.push(file);
