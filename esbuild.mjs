@@ -25,9 +25,18 @@ const commandsExternal = {
   },
 };
 
+// The server entry starts the index workers before it loads the server: serverMain is its own bundle.
+const serverMainExternal = {
+  name: 'server-main-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/serverMain\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', plugins: [serverMainExternal] },
+  { ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'server/out/serverMain.js' },
   { ...common, entryPoints: ['server/src/engine/index/indexWorker.ts'], outfile: 'server/out/indexWorker.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandsExternal] },
   { ...common, entryPoints: cliBundles.map((c) => `server/src/cli/${c}.ts`), outdir: 'server/out/cli' },

@@ -1,13 +1,13 @@
-// Language server entry: wiring only. The bundle lives in server/out/ next to both wasm files;
-// the bundled kernel profile is in resources/profiles/ at the package root.
+// Language server entry: starts the index workers, then loads the server (serverMain.js, its own
+// bundle): the workers boot and load the parser while this thread loads and starts the server,
+// and the first folder index finds them ready.
 
 import * as path from 'node:path';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { StructOpsServer } from './lsp/structOpsServer';
+import { bootIndexWorkers } from './engine/index/workerBoot';
 
-const connection = createConnection(ProposedFeatures.all);
-void StructOpsServer.start(connection, {
-  wasm: { wasmDir: __dirname },
-  workerScript: path.join(__dirname, 'indexWorker.js'),
-  profilesDir: path.join(__dirname, '..', '..', 'resources', 'profiles'),
-}).then(() => connection.listen());
+const wasm = { wasmDir: __dirname };
+const workerScript = path.join(__dirname, 'indexWorker.js');
+const bootedWorkers = bootIndexWorkers(workerScript, { wasm, debug: false });
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the workers start, from its own bundle
+const { main } = require('./serverMain.js') as typeof import('./serverMain');
+main({ wasm, workerScript, bootedWorkers });

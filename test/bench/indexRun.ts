@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ripgrepOnPath } from '../../server/src/engine/index/ripgrep';
-import { defaultIndexWorkers, WorkspaceIndex } from '../../server/src/engine/index/workspace';
+import { defaultIndexWorkers } from '../../server/src/engine/index/workerBoot';
+import { WorkspaceIndex } from '../../server/src/engine/index/workspace';
 
 /** CPU time of every thread of this process (workers included) so far, in ms. */
 function cpuMs(): number {

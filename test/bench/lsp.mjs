@@ -2,8 +2,10 @@
 // Language server benchmark over stdio, as an editor drives it: didOpen → first diagnostics with
 // a cold BTF load, didChange → publishDiagnostics latency over 200 single-character edits of a
 // 2,000-line struct_ops program (p50, p95), and server RSS after indexing a workspace (the
-// linux-source-6.1 tree when present, with four of its selftests' struct_ops programs open). clangd (Debian's) on the same file is the anchor where it
-// is installed. Usage: node test/bench/lsp.mjs [--json]
+// linux-source-6.1 tree when present, with four of its selftests' struct_ops programs open).
+// clangd (Debian's) on the same file is the anchor where it is installed; each target is printed
+// against its absolute value and as the ratio to clangd the issue measured it with.
+// Usage: node test/bench/lsp.mjs [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -169,5 +171,20 @@ else {
     const ratio = (v, a) => (anchor && a ? ` (${(v / a).toFixed(2)}x clangd)` : '');
     console.log(`${r.name}: open with cold BTF ${r.openMs.toFixed(0)} ms${ratio(r.openMs, anchor?.openMs)} (after a start of ${r.startMs.toFixed(0)} ms), edit p50 ${r.editP50Ms.toFixed(1)} ms p95 ${r.editP95Ms.toFixed(1)} ms${ratio(r.editP95Ms, anchor?.editP95Ms)}, RSS ${r.rssMiB.toFixed(0)} MiB${ratio(r.rssMiB, anchor?.rssMiB)}`);
   }
-  console.log('targets: edit p95 <= 20 ms, open with cold BTF <= 300 ms, RSS <= 150 MiB');
+  // The issue's targets, set where clangd took 2.24 s to open the program, 67 ms per edit (p95) and
+  // 229 MiB: each is also a ratio to clangd, which this run measures on this machine.
+  const program = results[0];
+  const tree = results.find((r) => r.name.includes('kernel 6.1 tree')) ?? program;
+  const targets = [
+    ['open with cold BTF (2,000-line program)', program.openMs, anchor?.openMs, 300, 2240, 'ms'],
+    ['edit p95 (2,000-line program)', program.editP95Ms, anchor?.editP95Ms, 20, 67, 'ms'],
+    [`RSS (${tree === program ? '2,000-line program' : 'kernel 6.1 tree, 4 documents open'})`, tree.rssMiB, anchor?.rssMiB, 150, 229, 'MiB'],
+  ];
+  console.log('targets (absolute, and as the ratio to clangd the issue measured):');
+  for (const [name, value, anchorValue, target, issueClangd, unit] of targets) {
+    const limit = target / issueClangd;
+    const measured = anchorValue ? `${(value / anchorValue).toFixed(3)}x clangd` : 'clangd not measured';
+    const verdict = anchorValue ? (value / anchorValue <= limit ? 'ok' : 'MISSED') : 'n/a';
+    console.log(`  ${name.padEnd(44)} ${`${value.toFixed(unit === 'ms' ? 1 : 0)} ${unit}`.padStart(10)} (<= ${target} ${unit}: ${value <= target ? 'ok' : 'over'})   ${measured.padStart(18)} (<= ${limit.toFixed(3)}x: ${verdict})`);
+  }
 }

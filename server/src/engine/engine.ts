@@ -1,6 +1,7 @@
 // The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
+import type { Worker } from 'node:worker_threads';
 import type { CParserOptions } from './c/parser';
 import type { CTypeDefinition, FileFacts } from './c/facts';
 import { WorkspaceIndex, type IndexPhases, type IndexRunOptions, type IndexSummary } from './index/workspace';
@@ -30,8 +31,8 @@ export interface EngineOptions {
   readonly exclude?: readonly string[];
   /** The ripgrep that lists folders for the index (WorkspaceIndexOptions.ripgrep). */
   readonly ripgrep?: string;
-  /** Boot the index workers at create, for the first folder index (WorkspaceIndexOptions.startWorkersEarly). */
-  readonly startWorkersEarly?: boolean;
+  /** Index workers already started, for the first folder index (WorkspaceIndexOptions.bootedWorkers). */
+  readonly bootedWorkers?: readonly Worker[];
 }
 
 export interface ProfileSettings {
@@ -66,7 +67,7 @@ export class StructOpsEngine {
       workerScript: options.workerScript,
       exclude: options.exclude,
       ripgrep: options.ripgrep,
-      startWorkersEarly: options.startWorkersEarly,
+      bootedWorkers: options.bootedWorkers,
       logger: options.logger,
       extract: { includeDirs: options.includeDirs, defines: options.defines },
     });

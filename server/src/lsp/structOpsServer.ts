@@ -3,6 +3,7 @@
 // diagnostics and explorer data.
 
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
@@ -42,6 +43,8 @@ export interface ServerPaths {
   readonly wasm: CParserOptions;
   /** The bundled index worker; absent: index in the server's own thread. */
   readonly workerScript?: string;
+  /** Index workers the entry started before loading the server, for the first folder index. */
+  readonly bootedWorkers?: readonly Worker[];
   readonly profilesDir: string;
 }
 
@@ -140,9 +143,8 @@ export class StructOpsServer {
       profilesDir: paths.profilesDir,
       logger,
       workerScript: paths.workerScript,
+      bootedWorkers: paths.bootedWorkers,
       ripgrep: ripgrepOnPath(),
-      // The first folder index starts once the client says `initialized`: its workers boot meanwhile.
-      startWorkersEarly: true,
     });
     const server = new StructOpsServer(connection, engine, logger, (v) => (verbose = v));
     server.register();

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bootIndexWorkers } from '../../../server/src/engine/index/workerBoot';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { fixturesDir, repoRoot } from '../c/helpers';
 import { bundledWorker, wasm } from './helpers';
@@ -214,13 +215,14 @@ describe('a parser loaded on demand', () => {
   });
 });
 
-describe('workers started early', () => {
+describe('workers booted before the index', () => {
   it('extract the first folder index with the include paths and defines set after create', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'index-early-'));
     const include = mkdtempSync(path.join(os.tmpdir(), 'index-early-inc-'));
     writeFileSync(path.join(include, 'cc.h'), '#ifdef WANT_CC\n#define CC(n) SEC(".struct_ops.link") struct tcp_congestion_ops n = { .flags = 0 };\n#endif\n');
     writeFileSync(path.join(dir, 'early.bpf.c'), '#include "cc.h"\nchar LICENSE[] SEC("license") = "GPL";\nCC(early_cc)\n');
-    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: await bundledWorker(), startWorkersEarly: true });
+    const script = await bundledWorker();
+    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: script, bootedWorkers: bootIndexWorkers(script, { wasm, debug: false }, 1) });
     index.setSourceOptions({ includeDirs: [include], defines: [['WANT_CC', '1']] });
     await index.indexFolders([dir]);
     expect(index.maps().map((m) => m.item.name)).toEqual(['early_cc']);
@@ -234,7 +236,10 @@ describe('workers started early', () => {
     await esbuild.build({
       stdin: {
         contents: `import { WorkspaceIndex } from ${JSON.stringify(path.join(repoRoot, 'server/src/engine/index/workspace'))};
-          void WorkspaceIndex.create({ wasm: ${JSON.stringify(wasm)}, workers: 1, workerScript: ${JSON.stringify(await bundledWorker())}, startWorkersEarly: true }).then(() => console.log('created'));`,
+          import { bootIndexWorkers } from ${JSON.stringify(path.join(repoRoot, 'server/src/engine/index/workerBoot'))};
+          const script = ${JSON.stringify(await bundledWorker())};
+          const bootedWorkers = bootIndexWorkers(script, { wasm: ${JSON.stringify(wasm)}, debug: false }, 1);
+          void WorkspaceIndex.create({ wasm: ${JSON.stringify(wasm)}, workers: 1, workerScript: script, bootedWorkers }).then(() => console.log('created'));`,
         resolveDir: repoRoot,
         loader: 'ts',
       },

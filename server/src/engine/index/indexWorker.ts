@@ -1,27 +1,32 @@
 // Worker-thread entry for the workspace index (bundled as server/out/indexWorker.js): loads the
-// parser wasm once, then turns chunks of candidate files into FileResults. Reading and filtering
-// start before the parser is loaded: most files need no parse. Logs go to the parent.
+// parser wasm once, then turns chunks of candidate files into FileResults, with the extract options
+// of the index that uses it (`configure`: a worker may be started before they are known). Reading
+// and filtering start before the parser is loaded: most files need no parse. Logs go to the parent.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser, type CParserOptions } from '../c/parser';
 import { PreprocessorCache } from '../c/preprocessor';
 import type { Logger } from '../common/logger';
 import { extractIndexed, PATH_SEPARATOR, readForIndex, type FileResult, type PortableExtractOptions } from './indexFile';
-import { candidateKind, type Prefilter } from './scan';
+import { candidateKind, DEFAULT_MAX_FILE_SIZE, type Prefilter } from './scan';
 
 export interface WorkerInit {
   readonly wasm: CParserOptions;
+  readonly debug: boolean;
+}
+
+/** How the chunks that follow are read and extracted: an index's include paths, defines and size limit. */
+export interface WorkerSettings {
   readonly extract: PortableExtractOptions;
   readonly maxFileSize: number;
-  readonly debug: boolean;
 }
 
 export type ToWorker =
   /** `files`: paths joined by PATH_SEPARATOR (one string is cheaper to send than an array); each is C or Kbuild by its name. */
   | { readonly type: 'chunk'; readonly id: number; readonly files: string; readonly prefilter: Prefilter }
   | { readonly type: 'invalidate'; readonly files: readonly string[] }
-  /** The extract options for the chunks that follow (include paths and defines may change before a pool's first chunk). */
-  | { readonly type: 'configure'; readonly extract: PortableExtractOptions };
+  /** Sent by each index before its first chunk. */
+  | { readonly type: 'configure'; readonly settings: WorkerSettings };
 
 export type FromWorker =
   /** `results` leaves out filtered files (most of a tree), which only `filtered` counts; deferred ones are in. */
@@ -40,21 +45,22 @@ function main(): void {
   };
   const cache = new PreprocessorCache(undefined, logger);
   const parser = createCParser(init.wasm);
-  let extract = init.extract;
+  let settings: WorkerSettings = { extract: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
   port.on('message', (message: ToWorker) => {
     if (message.type === 'invalidate') {
       for (const f of message.files) cache.invalidate(f);
       return;
     }
     if (message.type === 'configure') {
-      extract = message.extract;
+      settings = message.settings;
       return;
     }
+    const chunkSettings = settings;
     const results: FileResult[] = [];
     const texts: { file: string; text: string }[] = [];
     let filtered = 0;
     for (const file of message.files.split(PATH_SEPARATOR)) {
-      const read = readForIndex(file, candidateKind(file) ?? 'c', init.maxFileSize, message.prefilter, logger);
+      const read = readForIndex(file, candidateKind(file) ?? 'c', chunkSettings.maxFileSize, message.prefilter, logger);
       if (read.kind === 'text') texts.push({ file, text: read.text });
       else if (read.kind === 'filtered') filtered++;
       else results.push(read);
@@ -66,7 +72,7 @@ function main(): void {
     }
     void parser.then(
       (p) => {
-        const ctx = { parser: p, cache, logger, extract, maxFileSize: init.maxFileSize };
+        const ctx = { parser: p, cache, logger, ...chunkSettings };
         for (const { file, text } of texts) results.push(extractIndexed(ctx, file, candidateKind(file) ?? 'c', text, message.prefilter));
         post();
       },

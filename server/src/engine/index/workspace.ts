@@ -4,7 +4,6 @@
 // in two phases: struct_ops files first, then the other BPF programs (IndexPhases).
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BpfProgram, CTypeDefinition, FileFacts, LegacyStructOpsType, OpsDescriptor, Registration, StructOpsMap } from '../c/facts';
@@ -16,17 +15,10 @@ import { nodeFs, PreprocessorCache } from '../c/preprocessor';
 import { linesBefore } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
-import type { FromWorker, ToWorker, WorkerInit } from './indexWorker';
+import type { FromWorker, ToWorker, WorkerSettings } from './indexWorker';
+import { defaultIndexWorkers, startIndexWorker } from './workerBoot';
 import { listWithRipgrep, type RipgrepListing } from './ripgrep';
 import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter, type ScanOptions } from './scan';
-
-/**
- * Workers for a folder index: a core each but one, as this thread reads files too (at least one;
- * at most three, as each costs ~20 MiB and reading soon waits on the file system).
- */
-export function defaultIndexWorkers(): number {
-  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
-}
 
 export interface WorkspaceIndexOptions {
   readonly wasm: CParserOptions;
@@ -55,10 +47,11 @@ export interface WorkspaceIndexOptions {
    */
   readonly ripgrep?: string;
   /**
-   * Starts the index workers at create, for the first folder index: a worker takes ~100 ms to boot
-   * and load the parser, which the editor's first diagnostics then need not wait for.
+   * Workers started before this index was created (bootIndexWorkers), for its first folder index:
+   * a worker takes 100-200 ms to boot and load the parser, which the editor's first diagnostics then
+   * need not wait for.
    */
-  readonly startWorkersEarly?: boolean;
+  readonly bootedWorkers?: readonly Worker[];
 }
 
 export interface IndexProgress {
@@ -140,8 +133,8 @@ export class WorkspaceIndex {
   private readonly dependencyRecords = new Map<string, { readonly text: string; readonly byTag: Map<string, CTypeDefinition | null> }>();
   /** Files updated, refreshed or removed since the running folder index began: it leaves them alone. */
   private readonly touched = new Set<string>();
-  /** Workers started at create (startWorkersEarly), waiting for the first folder index. */
-  private earlyPool: WorkerPool | undefined;
+  /** The booted workers (WorkspaceIndexOptions.bootedWorkers), until the first folder index takes them. */
+  private bootedPool: WorkerPool | undefined;
 
   private constructor(private readonly options: WorkspaceIndexOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -149,8 +142,7 @@ export class WorkspaceIndex {
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
     this.ctx = { parser: parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
     this.ripgrep = options.ripgrep;
-    const workers = this.workerCount();
-    if (options.startWorkersEarly && workers > 0) this.earlyPool = this.startPool(workers).idle();
+    if (options.bootedWorkers?.length) this.bootedPool = new WorkerPool(options.bootedWorkers, this.logger).idle();
   }
 
   /** Lists folders with this ripgrep from the next folder index on (undefined: walk them here). */
@@ -534,20 +526,15 @@ export class WorkspaceIndex {
     return this.options.workers ?? (this.options.workerScript ? defaultIndexWorkers() : 0);
   }
 
-  /** Workers for one folder index: those started early the first time (told the extract options of now), else new ones. */
+  /** Workers for one folder index (the booted ones the first time), told its extract options. */
   private startPool(n: number): WorkerPool {
-    const early = this.earlyPool;
-    this.earlyPool = undefined;
-    if (early) return early.busy(this.ctx.extract);
+    const settings = { extract: this.ctx.extract, maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+    const booted = this.bootedPool;
+    this.bootedPool = undefined;
+    if (booted) return booted.configure(settings);
     const script = this.options.workerScript;
     if (!script) throw new Error('WorkspaceIndex: workers > 0 needs workerScript (the bundled indexWorker.js)');
-    const init: WorkerInit = {
-      wasm: this.options.wasm,
-      extract: this.ctx.extract,
-      maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      debug: false,
-    };
-    return new WorkerPool(script, init, n, this.logger);
+    return new WorkerPool(Array.from({ length: n }, () => startIndexWorker(script, { wasm: this.options.wasm, debug: false })), this.logger).configure(settings);
   }
 
   /**
@@ -767,21 +754,14 @@ function hasFacts(r: FileResult): boolean {
   return r.kind === 'c' || r.kind === 'kbuild';
 }
 
-/**
- * A worker's garbage is short-lived (texts, trees' JS wrappers) and its results leave with each
- * chunk, so a small young generation keeps the process's peak RSS down (V8 lets it grow to tens of MB).
- */
-const WORKER_YOUNG_GENERATION_MB = 4;
-
 /** Runs chunks on N workers, least-loaded first; a worker that dies fails its chunks as skipped files. */
 class WorkerPool {
   private readonly workers: { worker: Worker; load: number; alive: boolean }[] = [];
   private readonly waiting = new Map<number, { resolve: (r: ChunkOutcome) => void; files: readonly string[]; worker: number }>();
   private nextId = 0;
 
-  constructor(script: string, init: WorkerInit, n: number, private readonly logger: Logger) {
-    for (let i = 0; i < n; i++) {
-      const worker = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  constructor(workers: readonly Worker[], private readonly logger: Logger) {
+    for (const [i, worker] of workers.entries()) {
       const slot = { worker, load: 0, alive: true };
       this.workers.push(slot);
       worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
@@ -839,17 +819,17 @@ class WorkerPool {
     }
   }
 
-  /** Lets the process exit while these workers wait for work (an index that never runs). */
+  /** Lets the process exit while these workers wait for an index (listening to them holds it). */
   idle(): this {
     for (const slot of this.workers) slot.worker.unref();
     return this;
   }
 
-  /** Holds the process for the work to come; the workers extract with `extract` from now on. */
-  busy(extract: PortableExtractOptions): this {
+  /** Holds the process for the work to come; the workers read and extract with `settings` from now on. */
+  configure(settings: WorkerSettings): this {
     for (const slot of this.workers) {
       slot.worker.ref();
-      slot.worker.postMessage({ type: 'configure', extract } satisfies ToWorker);
+      slot.worker.postMessage({ type: 'configure', settings } satisfies ToWorker);
     }
     return this;
   }
