@@ -63,6 +63,7 @@ describe('program body facts', () => {
       'SEC("struct_ops/a") int a(struct sock *sk) { return sk->sk_mark; }',
       'SEC("struct_ops/b") int b(__u64 *ctx) { return ctx[1]; }',
       'SEC("struct_ops/c") int BPF_PROG2(c, struct sock *, sk, struct bpf_dummy_ops_state, st, int, n) { return n; }',
+      'SEC(".struct_ops") struct bpf_dummy_ops ops = { .test_1 = (void *)a, .test_2 = (void *)b, .test_sleepable = (void *)c };',
     ].join('\n');
     const facts = extractFacts(parser, file, text, { preprocess: false });
     const byName = new Map(facts.programs.map((p) => [p.name, p.body]));
@@ -70,6 +71,16 @@ describe('program body facts', () => {
     expect(byName.get('b')?.ctxReads.map((r) => r.slot)).toEqual([1]);
     // A struct passed by value to BPF_PROG2 takes an unknown number of slots: `n` gets none.
     expect(byName.get('c')?.ctxReads).toEqual([]);
+  });
+
+  it('analyses only the programs a struct_ops map member is wired to, in a fresh and in an incremental extraction', () => {
+    const file = path.join(dir, 'wiring.bpf.c');
+    const programs = ['SEC("struct_ops/a") int BPF_PROG(a, struct sock *sk) { return sk->sk_mark; }', 'SEC("struct_ops/b") int BPF_PROG(b, struct sock *sk) { return sk->sk_mark; }'];
+    const analysed = (map: string) => extractFacts(parser, file, [...programs, map].join('\n'), { preprocess: false }).programs.filter((p) => p.body).map((p) => p.name);
+    expect(analysed('SEC(".struct_ops") struct bpf_dummy_ops ops = { .test_1 = (void *)a };')).toEqual(['a']);
+    expect(analysed('SEC(".struct_ops") struct bpf_dummy_ops ops = { .test_1 = (void *)b };')).toEqual(['b']);
+    expect(analysed('SEC(".struct_ops") struct bpf_dummy_ops ops = { .test_1 = (void *)a, .test_2 = (void *)b };')).toEqual(['a', 'b']);
+    expect(analysed('SEC(".struct_ops") struct bpf_dummy_ops ops = { .test_2 = (void *)b };')).toEqual(['b']);
   });
 
   it('sizes the scalar types casts use on the BPF target', () => {

@@ -20,13 +20,14 @@ import type {
   ModuleInfo,
   OpsDescriptor,
   ParseProblem,
+  ProgramBody,
   Registration,
   StructOpsMap,
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
 import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type PreprocessOptions } from './preprocessor';
-import { extractProgramBody } from './programBody';
+import { extractProgramBody, type ProgramBodyOptions } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
 export interface ExtractOptions extends PreprocessOptions {
@@ -86,10 +87,15 @@ const BODY_NODE_TYPES = ['call_expression', 'return_statement', 'case_statement'
 
 /** What one function definition contributes to a file's facts. */
 interface FunctionContribution {
+  /** Without body facts: those are added for wired programs only (FactsBuilder.analyseWiredBodies). */
   readonly programs: readonly BpfProgram[];
+  /** For each program, how it declares its arguments, which its body facts depend on. */
+  readonly bodyDeclarations: readonly BodyDeclaration[];
   readonly functions: readonly CFunction[];
   readonly registrations: readonly Registration[];
 }
+
+type BodyDeclaration = ProgramBodyOptions['declaredWith'];
 
 /**
  * What the last extraction of a recently extracted file leaves for the next one: its function
@@ -102,6 +108,8 @@ interface FunctionContribution {
 interface FileMemo {
   readonly context: string;
   readonly functions: ReadonlyMap<string, FunctionContribution>;
+  /** Body facts of wired programs, by function key and the program's place in its contribution. */
+  readonly bodies: ReadonlyMap<string, ProgramBody | undefined>;
   readonly signatures: ReadonlyMap<string, DeclaredNames>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
 }
@@ -221,11 +229,12 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   } finally {
     const functions = completed ? facts.functionMemo : new Map<string, FunctionContribution>();
     const signatures = completed ? facts.signatureMemo : new Map<string, DeclaredNames>();
+    const bodies = completed ? facts.bodyMemo : new Map<string, ProgramBody | undefined>();
     if (options.remember === false) tree.delete();
-    else if (editing) remember(file, { context: facts.context, functions, signatures, parsed: { text: sanitized.text, tree } });
+    else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree } });
     else {
       tree.delete();
-      remember(file, { context: facts.context, functions, signatures });
+      remember(file, { context: facts.context, functions, signatures, bodies });
     }
   }
   return facts.result(sanitized.macroCalls);
@@ -256,6 +265,10 @@ class FactsBuilder {
   private readonly lookup: ConstantLookup = (name) => this.constants.get(name);
   private sectionCursor = 0;
   private lastTopEnd = 0;
+  /** This extraction's programs with their body nodes in this tree, for analyseWiredBodies. */
+  private readonly programBodies: { readonly index: number; readonly memoKey: string; readonly body: Node | null; readonly declaredWith: BodyDeclaration }[] = [];
+  /** Body facts of this extraction's wired programs, for the next extraction of the file. */
+  readonly bodyMemo = new Map<string, ProgramBody | undefined>();
 
   constructor(
     readonly file: string,
@@ -281,6 +294,28 @@ class FactsBuilder {
       if (item.type !== 'comment') this.lastTopEnd = item.endIndex;
     }
     if (root.hasError) this.collectProblems(root);
+    this.analyseWiredBodies();
+  }
+
+  /**
+   * Body facts (c/programBody.ts) feed the checks of a program a struct_ops map member is wired to
+   * (PRG-16/19/20, LINT-01); a map and its programs are in one object, so one file's facts. Only
+   * those programs' bodies are walked, once per function text: in a file of hundreds of programs
+   * with few wired, walking them all was a fifth of a cold extraction.
+   */
+  private analyseWiredBodies(): void {
+    const wired = new Set<string>();
+    for (const map of this.maps) for (const member of map.members) if (member.value.kind === 'function') wired.add(member.value.name);
+    const reusable = this.reusable ? this.previousMemo?.bodies : undefined;
+    for (const { index, memoKey, body, declaredWith } of this.programBodies) {
+      const program = this.programs[index];
+      if (!wired.has(program.name)) continue;
+      const facts = reusable?.has(memoKey)
+        ? reusable.get(memoKey)
+        : extractProgramBody(body, { declaredWith, params: program.params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions });
+      this.bodyMemo.set(memoKey, facts);
+      if (facts) this.programs[index] = { ...program, body: facts };
+    }
   }
 
   result(macroCalls: readonly MacroCallNote[]): FileFacts {
@@ -671,12 +706,16 @@ class FactsBuilder {
     let contribution = this.reusable?.get(key);
     if (!contribution) {
       const programs: BpfProgram[] = [];
+      const bodyDeclarations: BodyDeclaration[] = [];
       const functions: CFunction[] = [];
       const registrations: Registration[] = [];
-      this.functionFacts(node, body, start, section, programs, functions, registrations);
-      contribution = { programs, functions, registrations };
+      this.functionFacts(node, body, start, section, programs, bodyDeclarations, functions, registrations);
+      contribution = { programs, bodyDeclarations, functions, registrations };
     }
     this.functionMemo.set(key, contribution);
+    contribution.bodyDeclarations.forEach((declaredWith, offset) => {
+      this.programBodies.push({ index: this.programs.length + offset, memoKey: `${key}\u0005${offset}`, body, declaredWith });
+    });
     this.programs.push(...contribution.programs);
     this.functions.push(...contribution.functions);
     this.registrations.push(...contribution.registrations);
@@ -706,6 +745,7 @@ class FactsBuilder {
     start: number,
     section: SectionNote | undefined,
     programs: BpfProgram[],
+    bodyDeclarations: BodyDeclaration[],
     functions: CFunction[],
     registrations: Registration[],
   ): void {
@@ -738,8 +778,8 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, declared.name),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
-        body: extractProgramBody(body, { declaredWith: declared.name === 'BPF_PROG2' ? 'macro2' : 'macro', params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions }),
       });
+      bodyDeclarations.push(declared.name === 'BPF_PROG2' ? 'macro2' : 'macro');
       return;
     }
     if (section) {
@@ -755,8 +795,8 @@ class FactsBuilder {
         declaredWith: this.declaredWith(declared.nameNode, 'plain'),
         calls: walk.calls,
         returnsValue: walk.returnsValue,
-        body: extractProgramBody(body, { declaredWith: 'plain', params: fnType.params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions }),
       });
+      bodyDeclarations.push('plain');
       return;
     }
     functions.push({
