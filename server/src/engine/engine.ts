@@ -1,10 +1,10 @@
 // The engine facade the LSP server and the CLI share: it owns the C parser, the facts of every
 // known file and the active kernel profile, and answers "what would happen when this object loads".
 
-import type { Worker } from 'node:worker_threads';
 import type { CParserOptions } from './c/parser';
 import type { CTypeDefinition, FileFacts } from './c/facts';
 import { WorkspaceIndex, type IndexPhases, type IndexRunOptions, type IndexSummary } from './index/workspace';
+import type { BootedWorker } from './index/workerBoot';
 import type { Logger } from './common/logger';
 import { loadKernelProfile, type KernelProfile, type ProfileError } from './kernel/profile';
 import { builtinRegisteredNames, readLiveRegisteredNames, type RegisteredNameTable } from './kernel/liveState';
@@ -32,7 +32,7 @@ export interface EngineOptions {
   /** The ripgrep that lists folders for the index (WorkspaceIndexOptions.ripgrep). */
   readonly ripgrep?: string;
   /** Index workers already started, for the first folder index (WorkspaceIndexOptions.bootedWorkers). */
-  readonly bootedWorkers?: readonly Worker[];
+  readonly bootedWorkers?: readonly BootedWorker[];
 }
 
 export interface ProfileSettings {

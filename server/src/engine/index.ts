@@ -3,6 +3,7 @@
 export { StructOpsEngine, type EngineOptions, type ProfileSettings } from './engine';
 export type { IndexPhases, IndexSummary } from './index/workspace';
 export { ripgrepOnPath } from './index/ripgrep';
+export type { BootedWorker } from './index/workerBoot';
 export type { Position, Range, Location } from './common/location';
 export { LineIndex } from './common/location';
 export type { Logger } from './common/logger';

@@ -3,7 +3,6 @@
 // diagnostics and explorer data.
 
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
@@ -26,6 +25,7 @@ import {
   workspaceDefaultProfile,
   workspaceIgnoreMatcher,
   workspaceSourceOptions,
+  type BootedWorker,
   type CParserOptions,
   type IndexPhases,
   type Logger,
@@ -44,7 +44,7 @@ export interface ServerPaths {
   /** The bundled index worker; absent: index in the server's own thread. */
   readonly workerScript?: string;
   /** Index workers the entry started before loading the server, for the first folder index. */
-  readonly bootedWorkers?: readonly Worker[];
+  readonly bootedWorkers?: readonly BootedWorker[];
   readonly profilesDir: string;
 }
 

@@ -230,6 +230,18 @@ describe('workers booted before the index', () => {
     rmSync(include, { recursive: true, force: true });
   });
 
+  it('that failed before the index took them leave their files skipped, and nothing crashes', async () => {
+    const dir = writePhaseWorkspace();
+    const missing = path.join(dir, 'no-such-worker.js');
+    const bootedWorkers = bootIndexWorkers(missing, { wasm, debug: false }, 1);
+    await new Promise((resolve) => bootedWorkers[0].worker.once('exit', resolve));
+    const index = await WorkspaceIndex.create({ wasm, workers: 1, chunkSize: 1, workerScript: missing, bootedWorkers });
+    const summary = await index.indexFolders([dir]);
+    expect(summary.skipped.length).toBeGreaterThan(0);
+    expect(new Set(summary.skipped.map((s) => s.reason))).toEqual(new Set(['index worker unavailable']));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('let the process exit when no folder index comes', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'index-early-exit-'));
     const entry = path.join(dir, 'entry.js');

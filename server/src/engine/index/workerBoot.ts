@@ -24,14 +24,25 @@ export function startIndexWorker(script: string, init: WorkerInit): Worker {
   return new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }
 
+/** A worker started ahead of its index, with how it ended if it did so before the index took it. */
+export interface BootedWorker {
+  readonly worker: Worker;
+  /** Why it stopped before an index listened to it: its error, or its exit. */
+  readonly stopped: () => Error | undefined;
+}
+
 /**
  * Index workers started now for a WorkspaceIndex created later (WorkspaceIndexOptions.bootedWorkers).
- * They do not keep the process alive until an index takes them.
+ * They do not keep the process alive until an index takes them, and a failure meanwhile (an error
+ * nobody listens to would end the process) is kept for the index to see.
  */
-export function bootIndexWorkers(script: string, init: WorkerInit, n = defaultIndexWorkers()): Worker[] {
+export function bootIndexWorkers(script: string, init: WorkerInit, n = defaultIndexWorkers()): BootedWorker[] {
   return Array.from({ length: n }, () => {
     const worker = startIndexWorker(script, init);
+    let stopped: Error | undefined;
+    worker.on('error', (error) => (stopped ??= error));
+    worker.on('exit', (code) => (stopped ??= new Error(`exit code ${code}`)));
     worker.unref();
-    return worker;
+    return { worker, stopped: () => stopped };
   });
 }

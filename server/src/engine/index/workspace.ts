@@ -16,7 +16,7 @@ import { linesBefore } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { indexFile, PATH_SEPARATOR, readForIndex, type FileResult, type IndexFileContext, type PortableExtractOptions } from './indexFile';
 import type { FromWorker, ToWorker, WorkerSettings } from './indexWorker';
-import { defaultIndexWorkers, startIndexWorker } from './workerBoot';
+import { defaultIndexWorkers, startIndexWorker, type BootedWorker } from './workerBoot';
 import { listWithRipgrep, type RipgrepListing } from './ripgrep';
 import { candidateKind, DEFAULT_MAX_FILE_SIZE, scanFolders, type CandidateKind, type Prefilter, type ScanOptions } from './scan';
 
@@ -51,7 +51,7 @@ export interface WorkspaceIndexOptions {
    * a worker takes 100-200 ms to boot and load the parser, which the editor's first diagnostics then
    * need not wait for.
    */
-  readonly bootedWorkers?: readonly Worker[];
+  readonly bootedWorkers?: readonly BootedWorker[];
 }
 
 export interface IndexProgress {
@@ -142,7 +142,8 @@ export class WorkspaceIndex {
     this.cache = new PreprocessorCache({ readFile: (f) => this.overlays.get(f) ?? nodeFs.readFile(f) }, this.logger);
     this.ctx = { parser: parserNotLoaded, cache: this.cache, logger: this.logger, extract: options.extract ?? {}, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
     this.ripgrep = options.ripgrep;
-    if (options.bootedWorkers?.length) this.bootedPool = new WorkerPool(options.bootedWorkers, this.logger).idle();
+    const booted = options.bootedWorkers ?? [];
+    if (booted.length > 0) this.bootedPool = new WorkerPool(booted.map((b) => b.worker), this.logger, booted.map((b) => b.stopped())).idle();
   }
 
   /** Lists folders with this ripgrep from the next folder index on (undefined: walk them here). */
@@ -158,7 +159,7 @@ export class WorkspaceIndex {
 
   /** Loads the parser for this thread (see loadParser in the options); rejects only when the wasm files cannot be loaded. */
   static async create(options: WorkspaceIndexOptions): Promise<WorkspaceIndex> {
-    // The early workers boot on other cores while this thread loads its parser.
+    // Booted workers load their parsers on other cores meanwhile.
     const index = new WorkspaceIndex(options);
     if (options.loadParser !== 'on-demand') await index.loadParser();
     return index;
@@ -760,7 +761,8 @@ class WorkerPool {
   private readonly waiting = new Map<number, { resolve: (r: ChunkOutcome) => void; files: readonly string[]; worker: number }>();
   private nextId = 0;
 
-  constructor(workers: readonly Worker[], private readonly logger: Logger) {
+  /** `stopped`: workers started earlier that have already failed (BootedWorker.stopped). */
+  constructor(workers: readonly Worker[], private readonly logger: Logger, stopped: readonly (Error | undefined)[] = []) {
     for (const [i, worker] of workers.entries()) {
       const slot = { worker, load: 0, alive: true };
       this.workers.push(slot);
@@ -770,6 +772,7 @@ class WorkerPool {
         if (slot.alive && code !== 0) this.onDeath(i, new Error(`exit code ${code}`));
       });
     }
+    stopped.forEach((error, i) => error && this.onDeath(i, error));
   }
 
   /** Live workers. */
