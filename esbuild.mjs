@@ -15,30 +15,24 @@ const common = {
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
-// The CLI entry is a small dispatcher; its subcommands are bundles in server/out/cli/, read only
-// when run: `struct-ops btf list` loads the BTF layer, not the parser and simulator (commands.js).
+// Entries that load other bundles when they run, each its own bundle beside them: the CLI is a
+// small dispatcher to its subcommands in server/out/cli/ (`struct-ops btf list` loads the BTF
+// layer, not the parser and simulator), and the server's entry starts the index workers before it
+// loads the server (serverMain.js).
 const cliBundles = ['btfCommand', 'commands'];
-const commandsExternal = {
-  name: 'cli-commands-external',
+const siblingBundlesExternal = {
+  name: 'sibling-bundles-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\/cli\/(?:btfCommand|commands)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
-  },
-};
-
-// The server entry starts the index workers before it loads the server: serverMain is its own bundle.
-const serverMainExternal = {
-  name: 'server-main-external',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/serverMain\.js$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^\.\/(?:cli\/(?:btfCommand|commands)|serverMain)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', plugins: [serverMainExternal] },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', plugins: [siblingBundlesExternal] },
   { ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'server/out/serverMain.js' },
   { ...common, entryPoints: ['server/src/engine/index/indexWorker.ts'], outfile: 'server/out/indexWorker.js' },
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [commandsExternal] },
+  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [siblingBundlesExternal] },
   { ...common, entryPoints: cliBundles.map((c) => `server/src/cli/${c}.ts`), outdir: 'server/out/cli' },
 ];
 

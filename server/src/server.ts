@@ -8,6 +8,6 @@ import { bootIndexWorkers } from './engine/index/workerBoot';
 const wasm = { wasmDir: __dirname };
 const workerScript = path.join(__dirname, 'indexWorker.js');
 const bootedWorkers = bootIndexWorkers(workerScript, { wasm, debug: false });
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the workers start, from its own bundle
-const { main } = require('./serverMain.js') as typeof import('./serverMain');
+// Loaded after the workers start, from its own bundle.
+const { main }: typeof import('./serverMain') = require('./serverMain');
 main({ wasm, workerScript, bootedWorkers });

@@ -35,8 +35,7 @@ describe('nothing from the workspace is executed', () => {
   it('imports and requires modules dynamically only by literal path, and starts workers only from its own bundle', () => {
     const problems = files.flatMap((file) => {
       const text = readFileSync(file, 'utf8');
-      // A sibling bundle by its file name (the server entry loads serverMain.js) is literal too.
-      const dynamic = [...text.matchAll(/\b(?:import|require)\(([^)]*)\)/g)].filter((m) => !/^'\.\/[\w/]+(?:\.js)?'$/.test(m[1]));
+      const dynamic = [...text.matchAll(/\b(?:import|require)\(([^)]*)\)/g)].filter((m) => !/^'\.\/[\w/]+'$/.test(m[1]));
       const workers = [...text.matchAll(/new Worker\(([^,)]*)/g)].filter((m) => m[1].trim() !== 'script');
       return [...dynamic, ...workers].map((m) => `${path.relative(repoRoot, file)}: ${m[0]}`);
     });

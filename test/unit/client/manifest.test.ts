@@ -76,7 +76,7 @@ describe('manifest', () => {
     expect(ignore).toContain('!server/out/*.wasm');
     // The server entry loads the server's own bundle and starts the index worker's.
     const entry = readFileSync(path.join(repoRoot, 'server/src/server.ts'), 'utf8');
-    const loaded = [...entry.matchAll(/require\('\.\/([\w.]+\.js)'\)|'(\w+\.js)'/g)].map((m) => m[1] ?? m[2]);
+    const loaded = [...entry.matchAll(/require\('\.\/(\w+)'\)|'(\w+)\.js'/g)].map((m) => `${m[1] ?? m[2]}.js`);
     expect(loaded.sort()).toEqual(['indexWorker.js', 'serverMain.js']);
     for (const bundle of loaded) expect(ignore).toContain(`!server/out/${bundle}`);
   });

@@ -266,7 +266,7 @@ class FactsBuilder {
   private sectionCursor = 0;
   private lastTopEnd = 0;
   /** This extraction's programs with their body nodes in this tree, for analyseWiredBodies. */
-  private readonly programBodies: { readonly index: number; readonly memoKey: string; readonly body: Node | null; readonly declaredWith: BodyDeclaration }[] = [];
+  private readonly programBodies: { readonly index: number; readonly key: string; readonly offset: number; readonly body: Node | null; readonly declaredWith: BodyDeclaration }[] = [];
   /** Body facts of this extraction's wired programs, for the next extraction of the file. */
   readonly bodyMemo = new Map<string, ProgramBody | undefined>();
 
@@ -307,9 +307,10 @@ class FactsBuilder {
     const wired = new Set<string>();
     for (const map of this.maps) for (const member of map.members) if (member.value.kind === 'function') wired.add(member.value.name);
     const reusable = this.reusable ? this.previousMemo?.bodies : undefined;
-    for (const { index, memoKey, body, declaredWith } of this.programBodies) {
+    for (const { index, key, offset, body, declaredWith } of this.programBodies) {
       const program = this.programs[index];
       if (!wired.has(program.name)) continue;
+      const memoKey = `${key}\u0005${offset}`;
       const facts = reusable?.has(memoKey)
         ? reusable.get(memoKey)
         : extractProgramBody(body, { declaredWith, params: program.params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions });
@@ -714,7 +715,7 @@ class FactsBuilder {
     }
     this.functionMemo.set(key, contribution);
     contribution.bodyDeclarations.forEach((declaredWith, offset) => {
-      this.programBodies.push({ index: this.programs.length + offset, memoKey: `${key}\u0005${offset}`, body, declaredWith });
+      this.programBodies.push({ index: this.programs.length + offset, key, offset, body, declaredWith });
     });
     this.programs.push(...contribution.programs);
     this.functions.push(...contribution.functions);
