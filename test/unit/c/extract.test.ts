@@ -208,3 +208,24 @@ describe('static assertions', () => {
     expect(f.programs.map((p) => [p.name, p.section, span(p.nameLocation)])).toEqual([['fix_rdesc', 'struct_ops/hid_rdesc_fixup', '5:13-5:22']]);
   });
 });
+
+describe('text as written (preprocess: false)', () => {
+  it('keeps every item of an #if, #ifdef and #else block, the first one included', () => {
+    const text = [
+      '#if X > 1',
+      'int first(void) { return 0; }',
+      'int second(void) { return 1; }',
+      '#elif Y',
+      'int third(void) { return 2; }',
+      '#else',
+      'int fourth(void) { return 3; }',
+      '#endif',
+      '#ifdef Z',
+      'int fifth(void) { return 4; }',
+      '#endif',
+      '',
+    ].join('\n');
+    const f = extractFacts(parser, '/if.c', text, { preprocess: false });
+    expect(f.functions.map((fn) => fn.name)).toEqual(['first', 'second', 'third', 'fourth', 'fifth']);
+  });
+});

@@ -51,7 +51,8 @@ describe('extractFacts function memo', () => {
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         forgetFunctionMemos();
         let text = original;
-        extractFacts(parser, file, text, options(file));
+        // As the editor's text is extracted: its parse tree is kept for the first edit's reparse.
+        extractFacts(parser, file, text, { ...options(file), editing: true });
         for (const e of edits) {
           text = apply(text, e);
           const withMemo = extractFacts(parser, file, text, options(file));

@@ -41,6 +41,11 @@ export interface ExtractOptions extends PreprocessOptions {
    */
   readonly remember?: boolean;
   /**
+   * The text is an editor's: keep this extraction's parse tree for the file's next change from the
+   * first extraction on, not only once it is extracted again.
+   */
+  readonly editing?: boolean;
+  /**
    * Parse only when the macro expansion names struct_ops (in any case): a section, a type, a
    * descriptor or a program macro all do. Otherwise the facts hold what preprocessing found
    * (includes, dependencies, problems) and nothing else. For BPF programs that have struct_ops,
@@ -145,11 +150,8 @@ function remember(file: string, memo: FileMemo): void {
 function parseAfterEdit(parser: CParser, text: string, previous: { readonly text: string; readonly tree: Tree } | undefined): Tree | undefined {
   if (!previous) return parser.parse(text);
   const old = previous.text;
-  let prefix = 0;
-  const shorter = Math.min(old.length, text.length);
-  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefixLength(old, text);
+  const suffix = commonSuffixLength(old, text, Math.min(old.length, text.length) - prefix);
   previous.tree.edit(
     new Edit({
       startIndex: prefix,
@@ -163,6 +165,25 @@ function parseAfterEdit(parser: CParser, text: string, previous: { readonly text
   const tree = parser.parse(text, previous.tree);
   previous.tree.delete();
   return tree;
+}
+
+/** Compared a block at a time: most of two successive editor texts is the same, and a block compare is native. */
+const COMPARE_BLOCK = 1024;
+
+function commonPrefixLength(a: string, b: string): number {
+  const shorter = Math.min(a.length, b.length);
+  let n = 0;
+  while (n + COMPARE_BLOCK <= shorter && a.slice(n, n + COMPARE_BLOCK) === b.slice(n, n + COMPARE_BLOCK)) n += COMPARE_BLOCK;
+  while (n < shorter && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** Length of the common suffix of `a` and `b`, at most `limit`. */
+function commonSuffixLength(a: string, b: string, limit: number): number {
+  let n = 0;
+  while (n + COMPARE_BLOCK <= limit && a.slice(a.length - n - COMPARE_BLOCK, a.length - n) === b.slice(b.length - n - COMPARE_BLOCK, b.length - n)) n += COMPARE_BLOCK;
+  while (n < limit && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
 }
 
 /** Tree-sitter's row/column of a UTF-16 offset (web-tree-sitter counts columns in code units). */
@@ -211,7 +232,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   const sanitized = sanitizeForParse(text);
   const memo = options.remember === false ? undefined : fileMemos.get(file);
   // A file extracted again soon after is being edited: keep its tree for the next change.
-  const editing = memo !== undefined;
+  const editing = memo !== undefined || options.editing === true;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
   const facts = new FactsBuilder(file, origin, sanitized.text, sanitized.sections, sanitized.attributes, memo);
   if (!tree) {
@@ -923,16 +944,22 @@ function emptyBody(): BodyFacts {
 
 const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_else', 'preproc_elifdef', 'ERROR', 'linkage_specification', 'declaration_list']);
 
-/** Top-level items in order, looking through #if blocks (stage-1 text still has them) and ERROR nodes. */
+/**
+ * Top-level items in order, looking through #if blocks (stage-1 text still has them) and ERROR
+ * nodes. Only a directive's children have the fields skipped here (its condition or macro name):
+ * a translation unit's hundreds of items are taken in one call, not a field lookup each.
+ */
 function flattenTopLevel(node: Node, out: Node[]): void {
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const child = node.namedChild(i);
-    if (!child) continue;
-    const field = node.fieldNameForChild(i);
-    if (field === 'condition' || field === 'name') continue;
+  const directive = node.type.startsWith('preproc_');
+  node.namedChildren.forEach((child, i) => {
+    if (!child) return;
+    if (directive) {
+      const field = node.fieldNameForNamedChild(i);
+      if (field === 'condition' || field === 'name') return;
+    }
     if (CONTAINERS.has(child.type)) flattenTopLevel(child, out);
     else out.push(child);
-  }
+  });
 }
 
 function enumSpecifiers(item: Node): Node[] {

@@ -50,11 +50,14 @@ export function readForIndex(file: string, kind: CandidateKind, maxFileSize: num
   return read;
 }
 
-/** The extract step of indexFile: C or Kbuild facts from a text read with `prefilter`. Never throws. */
-export function extractIndexed(ctx: IndexFileContext, file: string, kind: CandidateKind, text: string, prefilter: Prefilter = 'off'): FileResult {
+/**
+ * The extract step of indexFile: C or Kbuild facts from a text read with `prefilter` (`editing`:
+ * the editor's text, whose parse tree is kept for its next change). Never throws.
+ */
+export function extractIndexed(ctx: IndexFileContext, file: string, kind: CandidateKind, text: string, prefilter: Prefilter = 'off', editing = false): FileResult {
   try {
     if (kind === 'kbuild') return { kind: 'kbuild', file, kbuild: parseKbuild(file, text) };
-    const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache, structOpsOnly: prefilter === 'expanded' };
+    const extractOptions: ExtractOptions = { ...ctx.extract, logger: ctx.logger, cache: ctx.cache, structOpsOnly: prefilter === 'expanded', editing };
     return { kind: 'c', file, facts: extractFacts(ctx.parser, file, text, extractOptions) };
   } catch (error) {
     // extractFacts does not throw for bad input; anything here is a bug, kept out of the index.
@@ -66,7 +69,7 @@ export function extractIndexed(ctx: IndexFileContext, file: string, kind: Candid
 
 /** Facts for one file; `text` given means the editor's text (no disk read, no prefilter). Never throws. */
 export function indexFile(ctx: IndexFileContext, file: string, kind: CandidateKind, options: { text?: string; prefilter?: Prefilter } = {}): FileResult {
-  if (options.text !== undefined) return extractIndexed(ctx, file, kind, options.text);
+  if (options.text !== undefined) return extractIndexed(ctx, file, kind, options.text, 'off', true);
   const prefilter = options.prefilter ?? 'relevant';
   const read = readForIndex(file, kind, ctx.maxFileSize, prefilter, ctx.logger);
   return read.kind === 'text' ? extractIndexed(ctx, file, kind, read.text, prefilter) : read;

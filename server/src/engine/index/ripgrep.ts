@@ -86,17 +86,20 @@ export function listWithRipgrep(rg: string, root: string, options: RipgrepListOp
     let listed = 0;
     let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
-    const poll = setInterval(() => {
+    const checkCancelled = (): boolean => {
       if (!cancelled && options.isCancelled?.()) {
         cancelled = true;
         child.kill();
       }
-    }, CANCEL_POLL_MS);
+      return cancelled;
+    };
+    // Between outputs too: a small folder is listed before the first poll.
+    const poll = setInterval(checkCancelled, CANCEL_POLL_MS);
     child.on('spawn', () => {
       started = true;
     });
     child.stdout.on('data', (data: Buffer) => {
-      if (cancelled) return;
+      if (checkCancelled()) return;
       pending = pending.length > 0 ? Buffer.concat([pending, data]) : data;
       let start = 0;
       for (let end = pending.indexOf(0); end >= 0; end = pending.indexOf(0, start)) {
