@@ -56,7 +56,7 @@ export class DiagnosticsPublisher {
       const unchanged = last !== undefined && last.docsBase === docsBase && sameItems(last.findings, kept);
       const current = unchanged ? last : publishedFile(kept, docsBase);
       published.set(file, current);
-      if (changed.has(file) || last?.sent !== current.sent) {
+      if (changed.has(file) || last === undefined || (last !== current && last.sent !== current.sent)) {
         sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: current.diagnostics }));
       }
     }
@@ -71,16 +71,24 @@ export class DiagnosticsPublisher {
   }
 }
 
-interface PublishedFile {
-  readonly findings: readonly Finding[];
-  readonly docsBase: string | undefined;
-  readonly diagnostics: Diagnostic[];
-  readonly sent: string;
+class PublishedFile {
+  private json: string | undefined;
+
+  constructor(
+    readonly findings: readonly Finding[],
+    readonly docsBase: string | undefined,
+    readonly diagnostics: Diagnostic[],
+  ) {}
+
+  /** The diagnostics as sent, to compare two publishes by; made only when compared, not for each keystroke's file. */
+  get sent(): string {
+    this.json ??= JSON.stringify(this.diagnostics);
+    return this.json;
+  }
 }
 
 function publishedFile(findings: readonly Finding[], docsBase: string | undefined): PublishedFile {
-  const diagnostics = findings.map((f) => toDiagnostic(f, docsBase));
-  return { findings, docsBase, diagnostics, sent: JSON.stringify(diagnostics) };
+  return new PublishedFile(findings, docsBase, findings.map((f) => toDiagnostic(f, docsBase)));
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
