@@ -54,7 +54,7 @@ export class DiagnosticsPublisher {
       const kept = findings.filter((f) => !this.isIgnored(f));
       const last = this.published.get(file);
       const unchanged = last !== undefined && last.docsBase === docsBase && sameItems(last.findings, kept);
-      const current = unchanged ? last : publishedFile(kept, docsBase);
+      const current = unchanged ? last : new PublishedFile(kept, docsBase);
       published.set(file, current);
       if (changed.has(file) || last === undefined || (last !== current && last.sent !== current.sent)) {
         sends.push(this.connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: current.diagnostics }));
@@ -72,23 +72,21 @@ export class DiagnosticsPublisher {
 }
 
 class PublishedFile {
+  readonly diagnostics: Diagnostic[];
   private json: string | undefined;
 
   constructor(
     readonly findings: readonly Finding[],
     readonly docsBase: string | undefined,
-    readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    this.diagnostics = findings.map((f) => toDiagnostic(f, docsBase));
+  }
 
   /** The diagnostics as sent, to compare two publishes by; made only when compared, not for each keystroke's file. */
   get sent(): string {
     this.json ??= JSON.stringify(this.diagnostics);
     return this.json;
   }
-}
-
-function publishedFile(findings: readonly Finding[], docsBase: string | undefined): PublishedFile {
-  return new PublishedFile(findings, docsBase, findings.map((f) => toDiagnostic(f, docsBase)));
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

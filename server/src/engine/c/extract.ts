@@ -105,10 +105,10 @@ type BodyDeclaration = ProgramBodyOptions['declaredWith'];
 /**
  * What the last extraction of a recently extracted file leaves for the next one: its function
  * contributions keyed by everything they depend on (the file-wide `context` and each function's
- * own key, see FactsBuilder.functionKey), and, once the file is extracted again (the editor is
- * changing it), its parse tree for an incremental reparse. Typing in one function of a big file
- * then reparses a little and re-walks only that function. The names each function's signature
- * declares are kept by the signature's text, which is all they depend on.
+ * own key, see FactsBuilder.functionKey), and, for a file the editor is changing (extracted again,
+ * or an editor's text: ExtractOptions.editing), its parse tree for an incremental reparse. Typing in
+ * one function of a big file then reparses a little and re-walks only that function. The names
+ * each function's signature declares are kept by the signature's text, which is all they depend on.
  */
 interface FileMemo {
   readonly context: string;

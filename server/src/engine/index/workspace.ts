@@ -529,7 +529,7 @@ export class WorkspaceIndex {
 
   /** Workers for one folder index (the booted ones the first time), told its extract options. */
   private startPool(n: number): WorkerPool {
-    const settings = { extract: this.ctx.extract, maxFileSize: this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
+    const settings = { extract: this.ctx.extract, maxFileSize: this.ctx.maxFileSize };
     const booted = this.bootedPool;
     this.bootedPool = undefined;
     if (booted) return booted.configure(settings);
