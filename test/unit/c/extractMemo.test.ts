@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFacts, forgetFunctionMemos, type ExtractOptions } from '../../../server/src/engine/c/extract';
 import type { CParser } from '../../../server/src/engine/c/parser';
+import { PreprocessorCache } from '../../../server/src/engine/c/preprocessor';
 import { fixturesDir, repoRoot, testParser } from './helpers';
 
 let parser: CParser;
@@ -51,13 +52,15 @@ describe('extractFacts function memo', () => {
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         forgetFunctionMemos();
         let text = original;
-        // As the editor's text is extracted: its parse tree is kept for the first edit's reparse.
-        extractFacts(parser, file, text, { ...options(file), editing: true });
+        // As the editor's text is extracted: its parse tree and preprocessor run are kept for the
+        // next edit (one cache, as the workspace index has, lets that run be resumed).
+        const editor = { ...options(file), cache: new PreprocessorCache() };
+        extractFacts(parser, file, text, { ...editor, editing: true });
         for (const e of edits) {
           text = apply(text, e);
-          const withMemo = extractFacts(parser, file, text, options(file));
+          const withMemo = extractFacts(parser, file, text, editor);
           expect(withMemo).toEqual(fresh(file, text));
-          extractFacts(parser, file, text, options(file));
+          extractFacts(parser, file, text, editor);
         }
       }),
       { numRuns: 25, seed: 20261127 },

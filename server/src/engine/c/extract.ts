@@ -5,6 +5,7 @@
 import { Edit, type Node, type Tree } from 'web-tree-sitter';
 import { LineIndex, linesBefore, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
+import { changedSpan } from '../common/textDiff';
 import { applyDeclarator, declarationText, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
 import type {
   BpfProgram,
@@ -26,7 +27,7 @@ import type {
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
-import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type PreprocessOptions } from './preprocessor';
+import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type Preprocessed, type PreprocessOptions } from './preprocessor';
 import { extractProgramBody, type ProgramBodyOptions } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
 
@@ -117,6 +118,8 @@ interface FileMemo {
   readonly bodies: ReadonlyMap<string, ProgramBody | undefined>;
   readonly signatures: ReadonlyMap<string, DeclaredNames>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
+  /** The resumable preprocessor run behind `parsed`, for the next run over an edited text. */
+  readonly preprocessed?: Preprocessed;
 }
 
 /** The functions a declaration or definition declares: defined here, and referable by name in an initializer. */
@@ -150,40 +153,20 @@ function remember(file: string, memo: FileMemo): void {
 function parseAfterEdit(parser: CParser, text: string, previous: { readonly text: string; readonly tree: Tree } | undefined): Tree | undefined {
   if (!previous) return parser.parse(text);
   const old = previous.text;
-  const prefix = commonPrefixLength(old, text);
-  const suffix = commonSuffixLength(old, text, Math.min(old.length, text.length) - prefix);
+  const change = changedSpan(old, text);
   previous.tree.edit(
     new Edit({
-      startIndex: prefix,
-      oldEndIndex: old.length - suffix,
-      newEndIndex: text.length - suffix,
-      startPosition: pointAt(old, prefix),
-      oldEndPosition: pointAt(old, old.length - suffix),
-      newEndPosition: pointAt(text, text.length - suffix),
+      startIndex: change.start,
+      oldEndIndex: change.oldEnd,
+      newEndIndex: change.newEnd,
+      startPosition: pointAt(old, change.start),
+      oldEndPosition: pointAt(old, change.oldEnd),
+      newEndPosition: pointAt(text, change.newEnd),
     }),
   );
   const tree = parser.parse(text, previous.tree);
   previous.tree.delete();
   return tree;
-}
-
-/** Compared a block at a time: most of two successive editor texts is the same, and a block compare is native. */
-const COMPARE_BLOCK = 1024;
-
-function commonPrefixLength(a: string, b: string): number {
-  const shorter = Math.min(a.length, b.length);
-  let n = 0;
-  while (n + COMPARE_BLOCK <= shorter && a.slice(n, n + COMPARE_BLOCK) === b.slice(n, n + COMPARE_BLOCK)) n += COMPARE_BLOCK;
-  while (n < shorter && a.charCodeAt(n) === b.charCodeAt(n)) n++;
-  return n;
-}
-
-/** Length of the common suffix of `a` and `b`, at most `limit`. */
-function commonSuffixLength(a: string, b: string, limit: number): number {
-  let n = 0;
-  while (n + COMPARE_BLOCK <= limit && a.slice(a.length - n - COMPARE_BLOCK, a.length - n) === b.slice(b.length - n - COMPARE_BLOCK, b.length - n)) n += COMPARE_BLOCK;
-  while (n < limit && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
-  return n;
 }
 
 /** Tree-sitter's row/column of a UTF-16 offset (web-tree-sitter counts columns in code units). */
@@ -210,8 +193,10 @@ export function extractFacts(parser: CParser, file: string, source: string, opti
     const directives = preprocessDirectives(file, text, { ...options, cache });
     if (!directives.dependencies.some((d) => cache.matches(d, STRUCT_OPS_WORD))) return { ...noFacts(file), ...directives };
   }
-  const pp = preprocess(file, text, options);
-  const facts = extractFromText(parser, file, pp.text, pp.origin, options);
+  const memo = options.remember === false ? undefined : fileMemos.get(file);
+  const editing = options.remember !== false && (memo !== undefined || options.editing === true);
+  const pp = preprocess(file, text, editing ? { ...options, resumable: true, previous: memo?.preprocessed } : options);
+  const facts = extractFromText(parser, file, pp.text, pp.origin, options, editing ? pp : undefined);
   return {
     ...facts,
     includes: pp.includes,
@@ -226,8 +211,8 @@ function noFacts(file: string): FileFacts {
   return { file, typeDefinitions: [], includes: [], maps: [], programs: [], descriptors: [], registrations: [], legacyTypes: [], structVariables: [], functions: [], problems: [] };
 }
 
-/** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output). */
-export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}): FileFacts {
+/** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output `preprocessed`). */
+export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}, preprocessed?: Preprocessed): FileFacts {
   const logger = options.logger ?? silentLogger;
   const sanitized = sanitizeForParse(text);
   const memo = options.remember === false ? undefined : fileMemos.get(file);
@@ -252,7 +237,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
     const signatures = completed ? facts.signatureMemo : new Map<string, DeclaredNames>();
     const bodies = completed ? facts.bodyMemo : new Map<string, ProgramBody | undefined>();
     if (options.remember === false) tree.delete();
-    else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree } });
+    else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree }, preprocessed });
     else {
       tree.delete();
       remember(file, { context: facts.context, functions, signatures, bodies });

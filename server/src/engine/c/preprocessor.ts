@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
+import { changedSpan, type ChangedSpan } from '../common/textDiff';
 import { CompileFlagsFinder, noFlags, type CompileFlags } from './compileFlags';
 import type { Include, ParseProblem } from './facts';
 import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type MacroDefinition, type Origin, type Token } from './macros';
@@ -75,6 +76,8 @@ export class PreprocessorCache {
   /** Includes clang's default directories have (clangFinds), by spelling. */
   private readonly clangFound = new Map<string, boolean>();
   readonly flags: CompileFlagsFinder;
+  /** Counts forgotten texts that a run may have read: a run resumed across one could be stale (PreprocessOptions.previous). */
+  private forgotten = 0;
 
   constructor(readonly fs: PreprocessorFs = nodeFs, logger?: Logger) {
     this.flags = new CompileFlagsFinder(fs, logger);
@@ -121,10 +124,17 @@ export class PreprocessorCache {
     return found;
   }
 
+  get generation(): number {
+    return this.forgotten;
+  }
+
   /** Forgets a file's text (it changed or vanished). */
   invalidate(file: string): void {
     // A file that was read may have appeared or vanished: resolutions that probed it may change.
-    if (this.texts.has(file)) this.resolutions.clear();
+    if (this.texts.has(file)) {
+      this.resolutions.clear();
+      this.forgotten++;
+    }
     this.texts.delete(file);
     this.directives.delete(file);
     this.matched.delete(file);
@@ -132,6 +142,7 @@ export class PreprocessorCache {
 
   /** Forgets every text, e.g. after a bulk index. */
   clear(): void {
+    this.forgotten++;
     this.resolutions.clear();
     this.clangFound.clear();
     this.texts.clear();
@@ -170,6 +181,15 @@ export interface PreprocessOptions {
   readonly kernelConfig?: 'enabled' | 'disabled';
   readonly logger?: Logger;
   readonly cache?: PreprocessorCache;
+  /** Keep what a later run over an edited text of the file needs (`previous`): for an editor's text. */
+  readonly resumable?: boolean;
+  /**
+   * A resumable run over an earlier text of the same file, with the same options and cache. Where
+   * the edit allows, only the lines from the last checkpoint before the change to the first one
+   * after it where the run rejoins the previous one are preprocessed; the rest is that run's,
+   * shifted. The result is the same as a run from scratch.
+   */
+  readonly previous?: Preprocessed;
 }
 
 /** Maps output offsets of preprocessed text to what the user wrote. */
@@ -192,6 +212,53 @@ export interface Preprocessed {
   /** Every other file read (headers, included sources), for dependency tracking. */
   readonly dependencies: readonly string[];
   readonly problems: readonly ParseProblem[];
+  /** Present when the run was `resumable`. */
+  readonly resume?: ResumableRun;
+}
+
+/**
+ * A line start of the main file where the run was between tokens: outside any macro expansion,
+ * comment and inactive region. From there the run depends only on this state and the text after
+ * it, so a run over an edited text can start at one before the change and rejoin at one after it.
+ */
+interface Checkpoint {
+  readonly src: number;
+  /** The output offset of `src`: the output before it is final. */
+  readonly out: number;
+  /** Main-file directives met before it. */
+  readonly directives: number;
+  /** Definitions, removals, includes and pragmas executed before it, in any file. */
+  readonly changes: number;
+  readonly problems: number;
+  readonly lastEmitted: Origin | undefined;
+  /** The conditionals open here, all active (a checkpoint is in active code). */
+  readonly open: OpenConditional | undefined;
+}
+
+/** A main-file conditional still open, and those around it: shared by every checkpoint inside it. */
+interface OpenConditional {
+  readonly hash: number;
+  readonly outer: OpenConditional | undefined;
+}
+
+/** What a resumable run leaves for the next run over an edited text of its file. */
+export interface ResumableRun {
+  readonly file: string;
+  readonly source: string;
+  readonly optionsKey: string;
+  readonly cache: PreprocessorCache;
+  readonly generation: number;
+  /** The table at the end of the run: the table at every checkpoint whose `changes` is `changes`. */
+  readonly macros: MacroTable;
+  readonly changes: number;
+  readonly checkpoints: readonly Checkpoint[];
+  readonly output: OutputBuilder;
+}
+
+/** The options a run's result depends on, besides the cache and its texts. */
+function optionsKey(file: string, options: PreprocessOptions): string {
+  const { includeDirs, systemDirs, libbpfIncludeDir, defines, useCompileFlags, maxIncludeDepth, kernelConfig } = options;
+  return JSON.stringify([file, includeDirs, systemDirs, libbpfIncludeDir, defines, useCompileFlags, maxIncludeDepth, kernelConfig]);
 }
 
 /**
@@ -218,7 +285,59 @@ const DEFAULT_MAX_DEPTH = 40;
 
 /** Never throws for bad input: unbalanced conditionals, #error and too-deep includes become problems. */
 export function preprocess(file: string, text: string, options: PreprocessOptions = {}): Preprocessed {
-  return new Run(file, text, options).run();
+  return (options.previous && preprocessAfterEdit(file, text, options.previous, options)) ?? new Run(file, text, options).run();
+}
+
+/** Thrown when an edit window meets a directive: the run starts again from scratch. */
+const WINDOW_CLOSED = new Error('edit window met a directive');
+
+/** The run over `text` from the previous run over an earlier text; undefined where a run from scratch is needed. */
+function preprocessAfterEdit(file: string, text: string, previous: Preprocessed, options: PreprocessOptions): Preprocessed | undefined {
+  const state = previous.resume;
+  if (!state || state.file !== file || state.cache !== options.cache || state.generation !== state.cache.generation) return undefined;
+  if (state.optionsKey !== optionsKey(file, options)) return undefined;
+  if (state.source === text) return previous;
+  const change = changedSpan(state.source, text);
+  const index = lastCheckpointAtOrBefore(state.checkpoints, change.start);
+  // The macro table kept is the one at the end: a checkpoint after which a directive changed it has another.
+  if (index < 0 || state.checkpoints[index].changes !== state.changes) return undefined;
+  try {
+    return new Run(file, text, options, { previous, state, from: index, change }).runAfterEdit();
+  } catch (error) {
+    if (error === WINDOW_CLOSED) return undefined;
+    throw error;
+  }
+}
+
+function lastCheckpointAtOrBefore(checkpoints: readonly Checkpoint[], src: number): number {
+  let lo = 0;
+  let hi = checkpoints.length - 1;
+  if (hi < 0 || checkpoints[0].src > src) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (checkpoints[mid].src <= src) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Argument tokens this close to the last one emitted keep the source's spacing between them (Run.emit). */
+const KEPT_GAP = 256;
+
+/** True when `last` cannot affect how a token emitted at or after `at` is spaced (Run.emit). */
+function spacingFree(last: Origin | undefined, at: number, mainFile: string): boolean {
+  return !last || !last.exact || (last.file === mainFile && last.end + KEPT_GAP <= at);
+}
+
+/** The lines an edit changed, re-run from a checkpoint of the previous run (PreprocessOptions.previous). */
+interface EditWindow {
+  readonly previous: Preprocessed;
+  readonly state: ResumableRun;
+  /** Index of the checkpoint the window starts at. */
+  readonly from: number;
+  readonly change: ChangedSpan;
+  /** Where the window met the previous run: a line start of the new text, and the checkpoint it matches. */
+  rejoined?: { readonly src: number; readonly old: number };
 }
 
 /**
@@ -283,7 +402,7 @@ interface FileState {
 }
 
 class Run {
-  private readonly macros = new MacroTable();
+  private readonly macros: MacroTable;
   private readonly out = new OutputBuilder();
   private readonly includes: Include[] = [];
   private readonly dependencies = new Set<string>();
@@ -300,22 +419,37 @@ class Run {
   private topInclude: Location | undefined;
   private lastEmitted: Origin | undefined;
   private readonly configEnabled: boolean;
+  /** Main-file directives met, and what checkpoints count as `changes`. */
+  private directives = 0;
+  private changes = 0;
+  /** Kept for a resumable run (PreprocessOptions.resumable) and an edit window. */
+  private readonly checkpoints: Checkpoint[] | undefined;
+  /** The main file's open conditionals, as checkpoints keep them. */
+  private open: OpenConditional | undefined;
+  private readonly generation: number;
 
   constructor(
     private readonly file: string,
     private readonly text: string,
     private readonly options: PreprocessOptions,
+    private readonly edit?: EditWindow,
   ) {
     this.logger = options.logger ?? silentLogger;
     this.configEnabled = (options.kernelConfig ?? 'enabled') === 'enabled';
     this.cache = options.cache ?? new PreprocessorCache(nodeFs, this.logger);
+    this.generation = this.cache.generation;
+    this.checkpoints = options.resumable || edit ? [] : undefined;
     const flags = options.useCompileFlags === false ? noFlags : this.cache.flags.flagsFor(file);
     this.search = includeSearch(options, flags);
-    const isBpf = /\.bpf\.c$/.test(file);
-    for (const [name, value] of [...PREDEFINED, ...(isBpf ? PREDEFINED_BPF : PREDEFINED_KERNEL), ...flags.defines, ...(options.defines ?? [])]) {
-      this.defineFromText(name, value);
+    if (edit) this.macros = edit.state.macros;
+    else {
+      this.macros = new MacroTable();
+      const isBpf = /\.bpf\.c$/.test(file);
+      for (const [name, value] of [...PREDEFINED, ...(isBpf ? PREDEFINED_BPF : PREDEFINED_KERNEL), ...flags.defines, ...(options.defines ?? [])]) {
+        this.defineFromText(name, value);
+      }
+      for (const name of flags.undefines) this.macros.undefine(name);
     }
-    for (const name of flags.undefines) this.macros.undefine(name);
     this.hooks = {
       opaque: OPAQUE_MACROS,
       onConsumed: (first, last) => {
@@ -330,13 +464,138 @@ class Run {
   run(): Preprocessed {
     this.lineIndexes.set(this.file, new LineIndex(this.text));
     this.processFile(this.file, this.text, 0, true);
+    return this.result();
+  }
+
+  private result(): Preprocessed {
+    const resume: ResumableRun | undefined = this.checkpoints && {
+      file: this.file,
+      source: this.text,
+      optionsKey: optionsKey(this.file, this.options),
+      cache: this.cache,
+      generation: this.generation,
+      macros: this.macros,
+      changes: this.changes,
+      checkpoints: this.checkpoints,
+      output: this.out,
+    };
     return {
       text: this.out.text(),
       origin: this.out.originMap((f) => this.lineIndex(f), this.file),
       includes: this.includes,
       dependencies: [...this.dependencies],
       problems: this.problems,
+      ...(resume ? { resume } : {}),
     };
+  }
+
+  /**
+   * The edit window's run (EditWindow): the previous run's output and checkpoints up to the window's
+   * first checkpoint, the window's lines, then, where the window rejoins the previous run, the rest
+   * of that run shifted by the edit. Throws WINDOW_CLOSED at a directive: it could change the state.
+   */
+  runAfterEdit(): Preprocessed {
+    const edit = this.edit as EditWindow;
+    const { previous, state, change } = edit;
+    const from = state.checkpoints[edit.from];
+    const checkpoints = this.checkpoints as Checkpoint[];
+    const lines = new LineIndex(this.text);
+    this.lineIndexes.set(this.file, lines);
+    this.out.copyBefore(state.output, from.out);
+    this.problems.push(...previous.problems.slice(0, from.problems));
+    // Every include and definition was executed before the window (ResumableRun.macros).
+    this.includes.push(...previous.includes);
+    for (const d of previous.dependencies) this.dependencies.add(d);
+    this.directives = from.directives;
+    this.changes = from.changes;
+    this.lastEmitted = from.lastEmitted;
+    checkpoints.push(...state.checkpoints.slice(0, edit.from + 1));
+    const cond: CondEntry[] = [];
+    for (let c = from.open; c; c = c.outer) cond.push({ active: true, taken: true, parentActive: true, hash: c.hash });
+    cond.reverse();
+    this.open = from.open;
+    const fs: FileState = { file: this.file, text: this.text, depth: 0, emit: true, cond, pos: from.src, atLineStart: true, consumed: from.src };
+    this.stack.push(this.file);
+    this.current = fs;
+    this.emitFile(fs);
+    const rejoined = edit.rejoined;
+    if (!rejoined) {
+      this.closeFile(fs);
+      return this.result();
+    }
+    this.writeVerbatim(fs, rejoined.src);
+    const old = state.checkpoints[rejoined.old];
+    const delta = rejoined.src - old.src;
+    const outDelta = this.out.length - old.out;
+    const problemDelta = this.problems.length - old.problems;
+    const lineDelta = countLines(this.text, change.start, change.newEnd) - countLines(state.source, change.start, change.oldEnd);
+    const oldRejoinLine = lines.positionAt(rejoined.src).line - lineDelta;
+    this.out.appendFrom(state.output, old.out, this.file, delta);
+    const shiftOrigin = (o: Origin): Origin => (o.file === this.file && o.start >= old.src ? { ...o, start: o.start + delta, end: o.end + delta } : o);
+    const shifted = new Map<OpenConditional, OpenConditional>();
+    const shiftOpen = (c: OpenConditional | undefined): OpenConditional | undefined => {
+      if (!c || c.hash < old.src) return c;
+      let moved = shifted.get(c);
+      if (!moved) shifted.set(c, (moved = { hash: c.hash + delta, outer: shiftOpen(c.outer) }));
+      return moved;
+    };
+    for (let k = rejoined.old; k < state.checkpoints.length; k++) {
+      const c = state.checkpoints[k];
+      checkpoints.push({
+        src: c.src + delta,
+        out: c.out + outDelta,
+        directives: c.directives,
+        changes: c.changes,
+        problems: c.problems + problemDelta,
+        // Unchanged since the rejoin: what the window emitted last, which spaces the rest alike.
+        lastEmitted: c.lastEmitted === undefined ? undefined : c.lastEmitted === old.lastEmitted ? this.lastEmitted : shiftOrigin(c.lastEmitted),
+        open: shiftOpen(c.open),
+      });
+    }
+    for (const p of previous.problems.slice(old.problems)) {
+      const { file, range } = p.location;
+      const moved = file === this.file && range.start.line >= oldRejoinLine && lineDelta !== 0;
+      this.problems.push(moved ? { ...p, location: { file, range: { start: { ...range.start, line: range.start.line + lineDelta }, end: { ...range.end, line: range.end.line + lineDelta } } } } : p);
+    }
+    return this.result();
+  }
+
+  /**
+   * At a checkpoint of the main file: in an edit window past the change, true when the previous
+   * run had a checkpoint here in the same state, so the rest of its output stands; else recorded.
+   */
+  private atCheckpoint(fs: FileState, src: number): boolean {
+    const edit = this.edit;
+    if (edit && src >= edit.change.newEnd) {
+      const checkpoints = edit.state.checkpoints;
+      const oldSrc = src - (edit.change.newEnd - edit.change.oldEnd);
+      const k = lastCheckpointAtOrBefore(checkpoints, oldSrc);
+      const old = k >= 0 ? checkpoints[k] : undefined;
+      if (old && old.src === oldSrc && old.directives === this.directives && this.sameSpacing(old.lastEmitted, oldSrc, this.lastEmitted, src)) {
+        edit.rejoined = { src, old: k };
+        return true;
+      }
+    }
+    (this.checkpoints as Checkpoint[]).push({
+      src,
+      out: this.out.length + (src - fs.consumed),
+      directives: this.directives,
+      changes: this.changes,
+      problems: this.problems.length,
+      // Kept only where it can space what follows: checkpoints in the same state are then equal.
+      lastEmitted: spacingFree(this.lastEmitted, src, this.file) ? undefined : this.lastEmitted,
+      open: this.open,
+    });
+    return false;
+  }
+
+  /** True when tokens emitted after these two checkpoints are spaced alike (Run.emit), whatever they are. */
+  private sameSpacing(a: Origin | undefined, aAt: number, b: Origin | undefined, bAt: number): boolean {
+    const aFree = spacingFree(a, aAt, this.file);
+    const bFree = spacingFree(b, bAt, this.file);
+    if (aFree || bFree) return aFree && bFree;
+    // Both exact origins in other files (an included source's arguments): unmoved by the edit.
+    return !!a && !!b && a.file !== this.file && a.file === b.file && a.start === b.start && a.end === b.end && a.macro === b.macro;
   }
 
   directivesOnly(): Omit<Preprocessed, 'text' | 'origin'> {
@@ -371,27 +630,37 @@ class Run {
     this.current = fs;
     if (emit) {
       if (!this.lineIndexes.has(file)) this.lineIndexes.set(file, new LineIndex(text));
-      // Text without macro uses is copied as is; tokens are made only from a macro use until its
-      // expansion (and any invocation it needs from the source) is complete.
-      const stream = new TokenStream(() => this.pullSource(fs));
-      while (this.nextMacroUse(fs) >= 0) {
-        this.writeVerbatim(fs, fs.pos);
-        do {
-          const t = this.macros.nextExpanded(stream, this.hooks);
-          if (!t) break;
-          this.emit(fs, t);
-        } while (stream.pending());
-      }
-      if (isActive(fs)) this.writeVerbatim(fs, text.length);
-      else this.writeGap(fs, text.length);
+      this.emitFile(fs);
     } else {
       // The main file's lines are not cached: only a directives-only run reads them so, once.
       for (const line of depth === 0 ? directiveLinesOf(text) : this.cache.directiveLines(file, text)) this.directive(fs, line);
     }
+    this.closeFile(fs);
+    this.current = saved;
+  }
+
+  /** Writes an emitting file from `fs.pos` to its end, or to where an edit window rejoins the previous run. */
+  private emitFile(fs: FileState): void {
+    // Text without macro uses is copied as is; tokens are made only from a macro use until its
+    // expansion (and any invocation it needs from the source) is complete.
+    const stream = new TokenStream(() => this.pullSource(fs));
+    while (this.nextMacroUse(fs) >= 0) {
+      this.writeVerbatim(fs, fs.pos);
+      do {
+        const t = this.macros.nextExpanded(stream, this.hooks);
+        if (!t) break;
+        this.emit(fs, t);
+      } while (stream.pending());
+    }
+    if (this.edit?.rejoined) return;
+    if (isActive(fs)) this.writeVerbatim(fs, fs.text.length);
+    else this.writeGap(fs, fs.text.length);
+  }
+
+  private closeFile(fs: FileState): void {
     for (const open of fs.cond) {
       this.problem(fs, open.hash, open.hash + 1, 'unterminated conditional directive');
     }
-    this.current = saved;
     this.stack.pop();
   }
 
@@ -420,6 +689,10 @@ class Run {
       if (c === 10) {
         fs.atLineStart = true;
         i++;
+        if (this.checkpoints && fs.depth === 0 && this.atCheckpoint(fs, i)) {
+          fs.pos = i;
+          return -1;
+        }
       } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
         i++;
       } else if (c === 47 && (text.charCodeAt(i + 1) === 42 || text.charCodeAt(i + 1) === 47)) {
@@ -518,7 +791,7 @@ class Run {
       return;
     }
     const exact = o.exact && t.text.length === o.end - o.start;
-    if (exact && last?.exact && last.file === o.file && last.end <= o.start && o.start - last.end < 256) {
+    if (exact && last?.exact && last.file === o.file && last.end <= o.start && o.start - last.end < KEPT_GAP) {
       // Consecutive argument tokens keep their written spacing (and line breaks).
       const gap = (o.file === fs.file ? fs.text : (this.cache.read(o.file) ?? '')).slice(last.end, o.start).replace(/[^\n]/g, ' ');
       this.out.add(gap, o.file, last.end, o.start, true, o.macro);
@@ -536,6 +809,8 @@ class Run {
   // ---- directives ----
 
   private directive(fs: FileState, line: DirectiveLine): void {
+    if (this.edit) throw WINDOW_CLOSED;
+    if (fs.depth === 0) this.directives++;
     const { text } = fs;
     const { hash, end, name, nameEnd } = line;
     fs.pos = end;
@@ -550,6 +825,7 @@ class Run {
       case 'ifndef': {
         const value = active && this.condition(fs, name, tokens(), nameEnd, end);
         fs.cond.push({ active: value, taken: value || !active, parentActive: active, hash });
+        if (this.checkpoints && fs.depth === 0) this.open = { hash, outer: this.open };
         return;
       }
       case 'elif':
@@ -571,6 +847,7 @@ class Run {
       case 'endif':
         if (!top) return this.problem(fs, hash, end, '#endif without #if');
         fs.cond.pop();
+        if (this.checkpoints && fs.depth === 0) this.open = this.open?.outer;
         return;
       default:
         break;
@@ -580,22 +857,26 @@ class Run {
       case 'define': {
         if (line.define === undefined) line.define = parseDefine(tokens(), fs.file, hash) ?? null;
         if (line.define) this.macros.define(line.define);
+        this.changes++;
         return;
       }
       case 'undef': {
         const first = tokens()[0];
         if (first) this.macros.undefine(first.text);
+        this.changes++;
         return;
       }
       case 'include':
       case 'include_next':
       case 'import':
+        this.changes++;
         this.include(fs, hash, nameEnd, end, name === 'include_next');
         return;
       case 'error':
         this.problem(fs, hash, end, `#error${text.slice(nameEnd, end).replace(/\s+/g, ' ').trimEnd()}`);
         return;
       case 'pragma':
+        this.changes++;
         if (/^\s*once\b/.test(text.slice(nameEnd, end))) this.once.add(fs.file);
         return;
       default:
@@ -793,6 +1074,12 @@ function clangFinds(spelled: string): boolean {
   if (path.isAbsolute(spelled)) return false;
   if (CLANG_OWN_HEADERS.has(spelled)) return true;
   return [...CLANG_SYSTEM_DIRS, ...resourceDirs()].some((dir) => fs.existsSync(path.join(dir, spelled)));
+}
+
+function countLines(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function isActive(fs: FileState): boolean {
@@ -1018,8 +1305,8 @@ function fileNumber(file: string): number {
 
 /** Accumulates output text and the chunk table behind `OriginMap`. */
 class OutputBuilder {
-  private readonly parts: string[] = [];
-  private length = 0;
+  private parts: string[] = [];
+  private size = 0;
   private readonly outStarts: number[] = [];
   private readonly files: string[] = [];
   private readonly srcStarts: number[] = [];
@@ -1027,9 +1314,18 @@ class OutputBuilder {
   private readonly exact: boolean[] = [];
   private readonly macros: (string | undefined)[] = [];
 
+  get length(): number {
+    return this.size;
+  }
+
   /** Appends `text`; `exact` when it is the source text [srcStart, srcEnd) itself, else it stands for that range. */
   add(text: string, file: string, srcStart: number, srcEnd: number, exact: boolean, macro?: string): void {
     if (text.length === 0) return;
+    this.chunk(text.length, file, srcStart, srcEnd, exact, macro);
+    this.parts.push(text);
+  }
+
+  private chunk(length: number, file: string, srcStart: number, srcEnd: number, exact: boolean, macro: string | undefined): void {
     const n = this.outStarts.length - 1;
     // One chunk for what maps alike: exact text that continues the last chunk's source, or more
     // text standing for the same source range (a macro call's expansion, token by token).
@@ -1039,19 +1335,48 @@ class OutputBuilder {
     ) {
       this.srcEnds[n] = srcEnd;
     } else {
-      this.outStarts.push(this.length);
+      this.outStarts.push(this.size);
       this.files.push(file);
       this.srcStarts.push(srcStart);
       this.srcEnds.push(srcEnd);
       this.exact.push(exact);
       this.macros.push(macro);
     }
-    this.parts.push(text);
-    this.length += text.length;
+    this.size += length;
   }
 
   text(): string {
-    return this.parts.join('');
+    if (this.parts.length !== 1) this.parts = [this.parts.join('')];
+    return this.parts[0] ?? '';
+  }
+
+  /**
+   * Starts this (empty) builder as `other` was when its output reached `upTo`, a checkpoint's
+   * output offset: the chunk ending there is exact (the source's line break before the checkpoint).
+   */
+  copyBefore(other: OutputBuilder, upTo: number): void {
+    for (let k = 0; k < other.outStarts.length && other.outStarts[k] < upTo; k++) {
+      const end = k + 1 < other.outStarts.length ? other.outStarts[k + 1] : other.size;
+      const srcEnd = end > upTo && other.exact[k] ? other.srcStarts[k] + (upTo - other.outStarts[k]) : other.srcEnds[k];
+      this.chunk(Math.min(end, upTo) - other.outStarts[k], other.files[k], other.srcStarts[k], srcEnd, other.exact[k], other.macros[k]);
+    }
+    if (upTo > 0) this.parts.push(other.text().slice(0, upTo));
+  }
+
+  /** Appends the output of `other` from `from` (a checkpoint's output offset) on, its `mainFile` offsets moved by `srcDelta`. */
+  appendFrom(other: OutputBuilder, from: number, mainFile: string, srcDelta: number): void {
+    if (from >= other.size) return;
+    let k = other.outStarts.length - 1;
+    while (k > 0 && other.outStarts[k] > from) k--;
+    for (; k < other.outStarts.length; k++) {
+      const start = Math.max(from, other.outStarts[k]);
+      const end = k + 1 < other.outStarts.length ? other.outStarts[k + 1] : other.size;
+      const file = other.files[k];
+      const shift = file === mainFile ? srcDelta : 0;
+      const srcStart = start > other.outStarts[k] && other.exact[k] ? other.srcStarts[k] + (start - other.outStarts[k]) : other.srcStarts[k];
+      this.chunk(end - start, file, srcStart + shift, other.srcEnds[k] + shift, other.exact[k], other.macros[k]);
+    }
+    this.parts.push(other.text().slice(from));
   }
 
   originMap(lines: (file: string) => LineIndex, mainFile: string): OriginMap {
