@@ -1,8 +1,12 @@
 // sanitizeForParse keeps every offset: what it blanks becomes spaces, and whitespace-only lines
 // between top-level items become same-length comments (tree-sitter reuses those on a reparse).
 
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeForParse } from '../../../server/src/engine/c/sanitize';
+import { fixturesDir, repoRoot } from './helpers';
 
 const lines = (text: string) => text.split('\n');
 
@@ -54,5 +58,76 @@ describe('sanitizeForParse', () => {
     expect(out.length).toBe(text.length);
     expect(lines(out).slice(0, 3)).toEqual(lines(text).slice(0, 3));
     expect(lines(out)[4]).toBe(' '.repeat(24));
+  });
+});
+
+/** Blanked lines long enough to become comments, multi-line calls, attributes, notes, braces and directives. */
+const synthetic = [
+  `${' '.repeat(40)}`,
+  'SEC("struct_ops/a")',
+  'int BPF_PROG(a, struct sock *sk) __attribute__((aligned(8)))',
+  '{',
+  `\t${' '.repeat(30)}`,
+  '\treturn sk->x ? 1 : 2; /* } */',
+  '}',
+  'SEC(',
+  '  "struct_ops/" "b")',
+  'struct t { int x; } __packed ____cacheline_aligned;',
+  '#define X(a) { a }',
+  'module_init(my_init);',
+  'MODULE_LICENSE("GPL");',
+  "char c = '\\'', *s = \"a\\\"b(\";",
+  `${' '.repeat(20)}`,
+  '_Static_assert(sizeof(int) == 4, "int");',
+  'int f(int a,',
+  '      __always_inline int b);',
+  '',
+].join('\n');
+
+const texts: [string, string][] = [
+  ['synthetic', synthetic],
+  ['scx_simple.bpf.c', readFileSync(path.join(fixturesDir, 'scx', 'scx_simple.bpf.c'), 'utf8')],
+  ['my_ops_main.c', readFileSync(path.join(fixturesDir, 'module', 'my_ops_main.c'), 'utf8')],
+  ['broken_cc.bpf.c', readFileSync(path.join(repoRoot, 'examples', 'tcp_cc', 'broken_cc.bpf.c'), 'utf8')],
+];
+
+const snippets = ['x', '\n', ' '.repeat(20), '{', '}', '(', ')', '/*', '*/', '//', '"', "'", '\\', '#', 'SEC("s")', 'SEC(', '__attribute__((packed))', 'module_init(', '__always_inline'];
+const edit = fc.oneof(
+  fc.record({ at: fc.nat(), insert: fc.constantFrom(...snippets) }),
+  fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 30 }) }),
+);
+
+function apply(text: string, e: { at: number; insert?: string; remove?: number }): string {
+  const at = e.at % (text.length + 1);
+  return e.insert !== undefined ? text.slice(0, at) + e.insert + text.slice(at) : text.slice(0, at) + text.slice(at + (e.remove ?? 0));
+}
+
+describe('sanitizeForParse after an edit', () => {
+  it.each(texts)('equals sanitizing from scratch after random edits: %s', (_name, original) => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (edits) => {
+        let text = original;
+        let previous = sanitizeForParse(text);
+        for (const e of edits) {
+          text = apply(text, e);
+          const resumed = sanitizeForParse(text, previous);
+          expect(resumed).toEqual(sanitizeForParse(text));
+          previous = resumed;
+        }
+      }),
+      { numRuns: 100, seed: 20261128 },
+    );
+  });
+
+  it('scans only the changed lines and reuses the notes after them', () => {
+    const programs = Array.from({ length: 50 }, (_, i) => `SEC("struct_ops/p${i}")\nint BPF_PROG(p${i})\n{\n\treturn ${i};\n}\n`).join('');
+    const previous = sanitizeForParse(programs);
+    const edited = programs.replace('return 7;', 'return 77;');
+    const resumed = sanitizeForParse(edited, previous);
+    expect(resumed).toEqual(sanitizeForParse(edited));
+    // Notes before the change are the previous run's own objects; after it, moved copies.
+    expect(resumed.sections[3]).toBe(previous.sections[3]);
+    expect(resumed.sections[40]).not.toBe(previous.sections[40]);
+    expect(resumed.sections[40].start).toBe(previous.sections[40].start + 1);
   });
 });

@@ -29,7 +29,7 @@ import type {
 import type { CParser } from './parser';
 import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type Preprocessed, type PreprocessOptions } from './preprocessor';
 import { extractProgramBody, type ProgramBodyOptions } from './programBody';
-import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type SectionNote } from './sanitize';
+import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type Sanitized, type SectionNote } from './sanitize';
 
 export interface ExtractOptions extends PreprocessOptions {
   readonly logger?: Logger;
@@ -118,8 +118,9 @@ interface FileMemo {
   readonly bodies: ReadonlyMap<string, ProgramBody | undefined>;
   readonly signatures: ReadonlyMap<string, DeclaredNames>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
-  /** The resumable preprocessor run behind `parsed`, for the next run over an edited text. */
+  /** The resumable preprocessor run and the sanitized text behind `parsed`, for the next edit. */
   readonly preprocessed?: Preprocessed;
+  readonly sanitized?: Sanitized;
 }
 
 /** The functions a declaration or definition declares: defined here, and referable by name in an initializer. */
@@ -214,8 +215,8 @@ function noFacts(file: string): FileFacts {
 /** Like extractFacts, for text whose offsets `origin` maps (e.g. preprocessor output `preprocessed`). */
 export function extractFromText(parser: CParser, file: string, text: string, origin: TextOrigin, options: ExtractOptions = {}, preprocessed?: Preprocessed): FileFacts {
   const logger = options.logger ?? silentLogger;
-  const sanitized = sanitizeForParse(text);
   const memo = options.remember === false ? undefined : fileMemos.get(file);
+  const sanitized = sanitizeForParse(text, memo?.sanitized);
   // A file extracted again soon after is being edited: keep its tree for the next change.
   const editing = memo !== undefined || options.editing === true;
   const tree = parseAfterEdit(parser, sanitized.text, memo?.parsed);
@@ -237,7 +238,7 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
     const signatures = completed ? facts.signatureMemo : new Map<string, DeclaredNames>();
     const bodies = completed ? facts.bodyMemo : new Map<string, ProgramBody | undefined>();
     if (options.remember === false) tree.delete();
-    else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree }, preprocessed });
+    else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree }, preprocessed, sanitized });
     else {
       tree.delete();
       remember(file, { context: facts.context, functions, signatures, bodies });

@@ -3,6 +3,8 @@
 // they said (section names, packed/aligned, module macros) is kept as notes with their offsets.
 // Long whitespace-only lines between top-level items become same-length comments (commentOut).
 
+import { changedSpan } from '../common/textDiff';
+
 /** `SEC("x")`, `__section("x")` or `__attribute__((section("x")))`; `value` has adjacent literals joined. */
 export interface SectionNote {
   readonly value: string;
@@ -34,6 +36,21 @@ export interface Sanitized {
   readonly sections: readonly SectionNote[];
   readonly attributes: readonly AttributeNote[];
   readonly macroCalls: readonly MacroCallNote[];
+  /** What sanitizing an edited text needs from this run (sanitizeForParse's `previous`). */
+  readonly resume: SanitizeResume;
+}
+
+/**
+ * The input, and the line starts the scan stepped on with the bracket depth there: the scan's
+ * whole state, so a scan of an edited text can start at one before the change and rejoin the
+ * previous scan at one after it.
+ */
+export interface SanitizeResume {
+  readonly source: string;
+  readonly lineStarts: readonly number[];
+  readonly depths: readonly number[];
+  /** For each line start, how far the scan had read before it: an edit there could change what it did before. */
+  readonly reaches: readonly number[];
 }
 
 /** Annotation keywords that tree-sitter would take for type names or declarators. */
@@ -95,10 +112,11 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** From an opening `(` at `i`, the index after its matching `)`; -1 if unbalanced. */
-function matchParen(text: string, i: number): number {
+/** From an opening `(` at `i`, the index after its matching `)`; -1 if unbalanced. `seen.end`: how far it read. */
+function matchParen(text: string, i: number, seen?: { end: number }): number {
   let depth = 0;
   let j = i;
+  let close = -1;
   while (j < text.length) {
     const c = text.charCodeAt(j);
     if (c === 34 || c === 39) {
@@ -108,11 +126,15 @@ function matchParen(text: string, i: number): number {
     if (c === 40) depth++;
     else if (c === 41) {
       depth--;
-      if (depth === 0) return j + 1;
-    } else if (c === 59 && depth <= 1) return -1; // a `;` inside: not a macro call we understand
+      if (depth === 0) {
+        close = j + 1;
+        break;
+      }
+    } else if (c === 59 && depth <= 1) break; // a `;` inside: not a macro call we understand
     j++;
   }
-  return -1;
+  if (seen) seen.end = Math.max(seen.end, j + 1);
+  return close;
 }
 
 /** Decodes the C escapes that occur in section names and licenses. */
@@ -165,15 +187,95 @@ function commentOut(text: string, lines: readonly number[]): string {
   return parts.join('');
 }
 
-export function sanitizeForParse(text: string): Sanitized {
+/**
+ * `text` made digestible for tree-sitter. With `previous`, the sanitized earlier text of the same
+ * file, only the lines from the last line start its scan stepped on before the change to the first
+ * one after it in the same state are scanned again; the result is the same.
+ */
+export function sanitizeForParse(text: string, previous?: Sanitized): Sanitized {
+  if (!previous) {
+    const whole = scan(text, 0, 0);
+    const resume = { source: text, lineStarts: whole.lineStarts, depths: whole.depths, reaches: whole.reaches };
+    return { text: commentOut(whole.raw, whole.quietLines), sections: whole.sections, attributes: whole.attributes, macroCalls: whole.macroCalls, resume };
+  }
+  const { source, lineStarts, depths, reaches } = previous.resume;
+  if (source === text) return previous;
+  const change = changedSpan(source, text);
+  const delta = change.newEnd - change.oldEnd;
+  // The last line start before which the scan read nothing the edit changed (reaches only grow).
+  const k = lastAtOrBefore(reaches, change.start);
+  const from = k >= 0 ? lineStarts[k] : 0;
+  // Rejoined where neither scan has read ahead: the rest then reads and records the same.
+  const window = scan(text, from, k >= 0 ? depths[k] : 0, (lineStart, depth, reach) => {
+    if (lineStart < change.newEnd || reach > lineStart) return false;
+    const j = lastAtOrBefore(lineStarts, lineStart - delta);
+    return j >= 0 && lineStarts[j] === lineStart - delta && depths[j] === depth && reaches[j] === lineStarts[j];
+  });
+  const quiet = window.quietLines.map((offset) => offset - from);
+  const rejoin = window.end - delta;
+  const after = <T extends { start: number }>(notes: readonly T[], move: (note: T) => T): T[] => notes.filter((n) => n.start >= rejoin).map(move);
+  const before = <T extends { start: number }>(notes: readonly T[]): T[] => notes.filter((n) => n.start < from);
+  const j = lastAtOrBefore(lineStarts, rejoin);
+  const tail = window.rejoined ? { starts: lineStarts.slice(j).map((o) => o + delta), depths: depths.slice(j), reaches: reaches.slice(j).map((o) => o + delta) } : { starts: [], depths: [], reaches: [] };
+  return {
+    text: previous.text.slice(0, from) + commentOut(window.raw, quiet) + (window.rejoined ? previous.text.slice(rejoin) : ''),
+    sections: [...before(previous.sections), ...window.sections, ...after(previous.sections, (n) => ({ ...n, start: n.start + delta, end: n.end + delta, valueStart: n.valueStart + delta, valueEnd: n.valueEnd + delta }))],
+    attributes: [...before(previous.attributes), ...window.attributes, ...after(previous.attributes, (n) => ({ ...n, start: n.start + delta, end: n.end + delta }))],
+    macroCalls: [...before(previous.macroCalls), ...window.macroCalls, ...after(previous.macroCalls, (n) => ({ ...n, start: n.start + delta, end: n.end + delta, argStart: n.argStart + delta, argEnd: n.argEnd + delta }))],
+    resume: {
+      source: text,
+      lineStarts: [...lineStarts.slice(0, k + 1), ...window.lineStarts, ...tail.starts],
+      depths: [...depths.slice(0, k + 1), ...window.depths, ...tail.depths],
+      reaches: [...reaches.slice(0, k + 1), ...window.reaches, ...tail.reaches],
+    },
+  };
+}
+
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  if (hi < 0 || sorted[0] > value) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** What one scan from `from` to `end` found; `raw` is the text of [from, end) before commentOut. */
+interface Scan {
+  readonly raw: string;
+  readonly end: number;
+  /** The scan stopped where the previous one goes on alike (`rejoin`). */
+  readonly rejoined: boolean;
+  readonly sections: SectionNote[];
+  readonly attributes: AttributeNote[];
+  readonly macroCalls: MacroCallNote[];
+  readonly quietLines: number[];
+  readonly lineStarts: number[];
+  readonly depths: number[];
+  readonly reaches: number[];
+}
+
+/**
+ * Scans `text` from `from`, a line start (or 0) where the bracket depth is `startDepth`, to the end
+ * or to the first line start stepped on for which `rejoin` says the previous scan goes on alike.
+ */
+function scan(text: string, from: number, startDepth: number, rejoin?: (lineStart: number, depth: number, reach: number) => boolean): Scan {
   const out: string[] = [];
-  let copied = 0;
+  let copied = from;
   const sections: SectionNote[] = [];
   const attributes: AttributeNote[] = [];
   const macroCalls: MacroCallNote[] = [];
   const quietLines: number[] = [];
-  let depth = 0;
-  let lineStart = 0;
+  const lineStarts: number[] = [];
+  const depths: number[] = [];
+  const reaches: number[] = [];
+  /** Past the last character read ahead of the scan (by a call's parenthesis match). */
+  const seen = { end: from };
+  let depth = startDepth;
+  let lineStart = from;
   let lineHasCode = false;
 
   const blank = (start: number, end: number): void => {
@@ -190,7 +292,9 @@ export function sanitizeForParse(text: string): Sanitized {
   };
 
   let atLineStart = true;
-  let i = 0;
+  let i = from;
+  let end = text.length;
+  let rejoined = false;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 10) {
@@ -199,6 +303,15 @@ export function sanitizeForParse(text: string): Sanitized {
       lineHasCode = false;
       atLineStart = true;
       i++;
+      const reach = Math.max(seen.end, i);
+      if (rejoin?.(i, depth, reach)) {
+        end = i;
+        rejoined = true;
+        break;
+      }
+      lineStarts.push(i);
+      depths.push(depth);
+      reaches.push(reach);
       continue;
     }
     if (c === 32 || c === 9 || c === 13) {
@@ -263,16 +376,19 @@ export function sanitizeForParse(text: string): Sanitized {
       // descriptor macros put one (`sizeof(struct { _Static_assert(...); int x; })`): its error
       // recovery then swallowed the next function. An assertion has no facts: blanked, with its `;`.
       const open = skipSpace(text, j);
-      const close = text.charCodeAt(open) === 40 ? matchParen(text, open) : -1;
+      seen.end = Math.max(seen.end, open + 1);
+      const close = text.charCodeAt(open) === 40 ? matchParen(text, open, seen) : -1;
       if (close > 0) {
         const after = skipSpace(text, close);
+        seen.end = Math.max(seen.end, after + 1);
         j = text.charCodeAt(after) === 59 ? after + 1 : close;
         blank(i, j);
       }
     } else if (word.startsWith('__') || word === 'SEC' || word === '_Pragma' || NOTE_CALLS.has(word)) {
       const open = skipSpace(text, j);
+      seen.end = Math.max(seen.end, open + 1);
       if (text.charCodeAt(open) === 40) {
-        const close = matchParen(text, open);
+        const close = matchParen(text, open, seen);
         if (close > 0) {
           if (handleCall(word, text, i, open, close)) {
             blank(i, close);
@@ -284,8 +400,8 @@ export function sanitizeForParse(text: string): Sanitized {
     if (copied !== j) lineHasCode = true;
     i = j;
   }
-  out.push(text.slice(copied));
-  return { text: commentOut(out.join(''), quietLines), sections, attributes, macroCalls };
+  out.push(text.slice(copied, end));
+  return { raw: out.join(''), end, rejoined, sections, attributes, macroCalls, quietLines, lineStarts, depths, reaches };
 
   /** Records what a call-like macro says; false when the call is not one we blank. */
   function handleCall(word: string, src: string, start: number, open: number, close: number): boolean {
