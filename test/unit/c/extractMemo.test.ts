@@ -80,4 +80,21 @@ describe('extractFacts function memo', () => {
     expect(after.programs[2]).toBe(before.programs[2]);
     expect(after).toEqual(fresh(file, text('\treturn 1 + sk->sk_mark;'), { preprocess: false }));
   });
+
+  it('moves the facts of functions below a line break typed above them instead of walking them again', () => {
+    const file = path.join(fixturesDir, 'memo', 'moved.bpf.c');
+    const program = (name: string) => `SEC("struct_ops/${name}")\nint BPF_PROG(${name}, struct sock *sk)\n{\n\treturn sk != 0;\n}\n`;
+    const before = ['// first', program('first'), program('second')].join('\n');
+    const typed = before.replace('// first', '// first\n\n');
+    const options = { cache: new PreprocessorCache() };
+    forgetFunctionMemos();
+    const old = extractFacts(parser, file, before, { ...options, editing: true });
+    const moved = extractFacts(parser, file, typed, options);
+    expect(moved).toEqual(fresh(file, typed));
+    expect(moved.programs.map((p) => p.nameLocation.range.start.line)).toEqual(old.programs.map((p) => p.nameLocation.range.start.line + 2));
+    // Moved, not walked again: the parts without a location are the earlier extraction's own.
+    expect(moved.programs[1]).not.toBe(old.programs[1]);
+    expect(moved.programs[1].params).toBe(old.programs[1].params);
+    expect(moved.programs[1].returnType).toBe(old.programs[1].returnType);
+  });
 });

@@ -3,7 +3,7 @@
 // location is produced by a TextOrigin, so preprocessed text still points into what the user wrote.
 
 import { Edit, type Node, type Tree } from 'web-tree-sitter';
-import { LineIndex, linesBefore, type Location } from '../common/location';
+import { LineIndex, linesBefore, movedLines, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
 import { changedSpan } from '../common/textDiff';
 import { applyDeclarator, declarationText, evalConst, paramOf, typeOfSpecifier, type ConstantLookup } from './cexpr';
@@ -27,7 +27,7 @@ import type {
   StructVariable,
 } from './facts';
 import type { CParser } from './parser';
-import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type Preprocessed, type PreprocessOptions } from './preprocessor';
+import { includeClosure, lineBreaksAsLf, preprocess, preprocessDirectives, PreprocessorCache, type Preprocessed, type PreprocessOptions, type SpanKey } from './preprocessor';
 import { extractProgramBody, type ProgramBodyOptions } from './programBody';
 import { sanitizeForParse, unescapeC, type AttributeNote, type MacroCallNote, type Sanitized, type SectionNote } from './sanitize';
 
@@ -60,8 +60,8 @@ export interface TextOrigin {
   locate(start: number, end: number): Location;
   /** The macro whose expansion produced this offset, when the text was preprocessed. */
   macroAt?(offset: number): string | undefined;
-  /** For two spans of the same text, equal exactly when they map to the same places (see OriginMap.spanKey). */
-  spanKey(start: number, end: number): string;
+  /** For two spans of the same text, equal keys when they map to the same places, main-file lines counted from `line` (see OriginMap.spanKey). */
+  spanKey(start: number, end: number): SpanKey;
 }
 
 /** Parse text == file text: offsets map through a LineIndex. */
@@ -71,7 +71,7 @@ export function identityOrigin(file: string, text: string): TextOrigin {
     locate: (start, end) => ({ file, range: lines.rangeOf(start, end) }),
     spanKey: (start) => {
       const p = lines.positionAt(start);
-      return `${p.line}:${p.character}`;
+      return { key: `${p.character}`, line: p.line };
     },
   };
 }
@@ -113,14 +113,24 @@ type BodyDeclaration = ProgramBodyOptions['declaredWith'];
  */
 interface FileMemo {
   readonly context: string;
-  readonly functions: ReadonlyMap<string, FunctionContribution>;
+  readonly functions: ReadonlyMap<string, Placed<FunctionContribution>>;
   /** Body facts of wired programs, by function key and the program's place in its contribution. */
-  readonly bodies: ReadonlyMap<string, ProgramBody | undefined>;
+  readonly bodies: ReadonlyMap<string, Placed<ProgramBody | undefined>>;
   readonly signatures: ReadonlyMap<string, DeclaredNames>;
   readonly parsed?: { readonly text: string; readonly tree: Tree };
   /** The resumable preprocessor run and the sanitized text behind `parsed`, for the next edit. */
   readonly preprocessed?: Preprocessed;
   readonly sanitized?: Sanitized;
+}
+
+/** Facts memoised by a function's key, with the main-file line its key counts from (SpanKey): moved to where the function is now. */
+interface Placed<T> {
+  readonly value: T;
+  readonly line: number;
+}
+
+function placedAt<T>(placed: Placed<T>, line: number, file: string): T {
+  return placed.line === line ? placed.value : movedLines(placed.value, file, line - placed.line);
 }
 
 /** The functions a declaration or definition declares: defined here, and referable by name in an initializer. */
@@ -234,9 +244,9 @@ export function extractFromText(parser: CParser, file: string, text: string, ori
   } catch (error) {
     logger.error(`${file}: extraction failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    const functions = completed ? facts.functionMemo : new Map<string, FunctionContribution>();
+    const functions = completed ? facts.functionMemo : new Map<string, Placed<FunctionContribution>>();
     const signatures = completed ? facts.signatureMemo : new Map<string, DeclaredNames>();
-    const bodies = completed ? facts.bodyMemo : new Map<string, ProgramBody | undefined>();
+    const bodies = completed ? facts.bodyMemo : new Map<string, Placed<ProgramBody | undefined>>();
     if (options.remember === false) tree.delete();
     else if (editing) remember(file, { context: facts.context, functions, signatures, bodies, parsed: { text: sanitized.text, tree }, preprocessed, sanitized });
     else {
@@ -260,11 +270,11 @@ class FactsBuilder {
   readonly problems: ParseProblem[] = [];
 
   /** This extraction's function contributions, for the next extraction of the file. */
-  readonly functionMemo = new Map<string, FunctionContribution>();
+  readonly functionMemo = new Map<string, Placed<FunctionContribution>>();
   readonly signatureMemo = new Map<string, DeclaredNames>();
   private contextKey?: string;
   /** The previous extraction's function contributions, when its context is this one's. */
-  private reusable: ReadonlyMap<string, FunctionContribution> | undefined;
+  private reusable: ReadonlyMap<string, Placed<FunctionContribution>> | undefined;
   private readonly functionNames = new Set<string>();
   /** Functions defined with a body, as programBody's call analysis needs them. */
   private readonly definedFunctions = new Set<string>();
@@ -273,9 +283,9 @@ class FactsBuilder {
   private sectionCursor = 0;
   private lastTopEnd = 0;
   /** This extraction's programs with their body nodes in this tree, for analyseWiredBodies. */
-  private readonly programBodies: { readonly index: number; readonly key: string; readonly offset: number; readonly body: Node | null; readonly declaredWith: BodyDeclaration }[] = [];
+  private readonly programBodies: { readonly index: number; readonly key: string; readonly line: number; readonly offset: number; readonly body: Node | null; readonly declaredWith: BodyDeclaration }[] = [];
   /** Body facts of this extraction's wired programs, for the next extraction of the file. */
-  readonly bodyMemo = new Map<string, ProgramBody | undefined>();
+  readonly bodyMemo = new Map<string, Placed<ProgramBody | undefined>>();
 
   constructor(
     readonly file: string,
@@ -314,14 +324,15 @@ class FactsBuilder {
     const wired = new Set<string>();
     for (const map of this.maps) for (const member of map.members) if (member.value.kind === 'function') wired.add(member.value.name);
     const reusable = this.reusable ? this.previousMemo?.bodies : undefined;
-    for (const { index, key, offset, body, declaredWith } of this.programBodies) {
+    for (const { index, key, line, offset, body, declaredWith } of this.programBodies) {
       const program = this.programs[index];
       if (!wired.has(program.name)) continue;
       const memoKey = `${key}\u0005${offset}`;
-      const facts = reusable?.has(memoKey)
-        ? reusable.get(memoKey)
+      const reused = reusable?.get(memoKey);
+      const facts = reused
+        ? placedAt(reused, line, this.file)
         : extractProgramBody(body, { declaredWith, params: program.params, locate: (n) => this.loc(n), lookup: this.lookup, localFunctions: this.definedFunctions });
-      this.bodyMemo.set(memoKey, facts);
+      this.bodyMemo.set(memoKey, { value: facts, line });
       if (facts) this.programs[index] = { ...program, body: facts };
     }
   }
@@ -710,8 +721,9 @@ class FactsBuilder {
     const sections = this.takeSections(body?.startIndex ?? node.endIndex);
     const section = sections[sections.length - 1];
     const start = section && section.start < node.startIndex ? section.start : node.startIndex;
-    const key = this.functionKey(start, node.endIndex, section);
-    let contribution = this.reusable?.get(key);
+    const { key, line } = this.functionKey(start, node.endIndex, section);
+    const reused = this.reusable?.get(key);
+    let contribution = reused && placedAt(reused, line, this.file);
     if (!contribution) {
       const programs: BpfProgram[] = [];
       const bodyDeclarations: BodyDeclaration[] = [];
@@ -720,9 +732,9 @@ class FactsBuilder {
       this.functionFacts(node, body, start, section, programs, bodyDeclarations, functions, registrations);
       contribution = { programs, bodyDeclarations, functions, registrations };
     }
-    this.functionMemo.set(key, contribution);
+    this.functionMemo.set(key, { value: contribution, line });
     contribution.bodyDeclarations.forEach((declaredWith, offset) => {
-      this.programBodies.push({ index: this.programs.length + offset, key, offset, body, declaredWith });
+      this.programBodies.push({ index: this.programs.length + offset, key, line, offset, body, declaredWith });
     });
     this.programs.push(...contribution.programs);
     this.functions.push(...contribution.functions);
@@ -741,10 +753,14 @@ class FactsBuilder {
     return this.contextKey;
   }
 
-  /** What a function definition's facts depend on within the context: its text, where each part of it maps in the sources, its section. */
-  private functionKey(start: number, end: number, section: SectionNote | undefined): string {
+  /**
+   * What a function definition's facts depend on within the context: its text, where each part of
+   * it maps in the sources (main-file lines counted from `line`), its section.
+   */
+  private functionKey(start: number, end: number, section: SectionNote | undefined): SpanKey {
     const sectionKey = section ? `${section.value}\u0001${section.valueStart - start}\u0001${section.valueEnd - start}` : '';
-    return [this.text.slice(start, end), this.origin.spanKey(start, end), sectionKey].join('\u0004');
+    const span = this.origin.spanKey(start, end);
+    return { key: [this.text.slice(start, end), span.key, sectionKey].join('\u0004'), line: span.line };
   }
 
   private functionFacts(

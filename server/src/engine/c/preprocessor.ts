@@ -198,10 +198,18 @@ export interface OriginMap {
   /** The outermost macro whose expansion produced (or carried an argument to) this output offset. */
   macroAt(offset: number): string | undefined;
   /**
-   * For two output spans of the same text, a string equal exactly when every `locate`/`macroAt`
-   * answer inside them (relative to the span's start) is equal. Comparable across extractions.
+   * For two output spans of the same text, keys equal exactly when every `locate`/`macroAt` answer
+   * inside them (relative to the span's start) is equal once lines in the main file are moved by
+   * the difference of their `line`s: text moved down by a line break typed above keeps its key.
+   * Comparable across extractions.
    */
-  spanKey(start: number, end: number): string;
+  spanKey(start: number, end: number): SpanKey;
+}
+
+export interface SpanKey {
+  readonly key: string;
+  /** The main-file line the key's main-file lines count from. */
+  readonly line: number;
 }
 
 export interface Preprocessed {
@@ -1407,22 +1415,26 @@ class OutputBuilder {
       },
       macroAt: (offset) => (this.outStarts.length === 0 ? undefined : this.macros[chunkAt(offset)]),
       spanKey: (start, end) => {
-        if (this.outStarts.length === 0) return '';
+        if (this.outStarts.length === 0) return { key: '', line: 0 };
         const last = end > start ? chunkAt(end - 1) : chunkAt(start);
         let key = '';
+        let base: number | undefined;
         for (let k = chunkAt(start); k <= last; k++) {
           const outStart = Math.max(start, this.outStarts[k]);
+          const main = this.files[k] === mainFile;
           const index = lines(this.files[k]);
           const at = (offset: number) => {
             const p = index.positionAt(offset);
-            return `${p.line}:${p.character}`;
+            if (!main) return `${p.line}:${p.character}`;
+            base ??= p.line;
+            return `${p.line - base}:${p.character}`;
           };
           key += `${outStart - start},${fileNumber(this.files[k])},${this.macros[k] ?? ''},`;
           // Exact text is the output text itself: where it starts and the output's line breaks
           // give every position inside. Other text stands for its whole source range.
           key += this.exact[k] ? `${at(srcOffset(k, outStart, false))};` : `${at(this.srcStarts[k])}-${at(this.srcEnds[k])};`;
         }
-        return key;
+        return { key, line: base ?? 0 };
       },
     };
   }

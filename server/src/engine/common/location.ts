@@ -65,3 +65,38 @@ export class LineIndex {
     return { start: this.positionAt(startOffset), end: this.positionAt(endOffset) };
   }
 }
+
+function isLocation(value: object): value is Location {
+  const { file, range } = value as Partial<Location>;
+  return typeof file === 'string' && typeof range === 'object' && range !== null && typeof range.start?.line === 'number';
+}
+
+/**
+ * `value` (plain data: objects, arrays, primitives) with every Location in `file` moved `lines`
+ * lines down; parts without one are shared, not copied.
+ */
+export function movedLines<T>(value: T, file: string, lines: number): T {
+  const move = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) {
+      let copy: unknown[] | undefined;
+      v.forEach((item, i) => {
+        const moved = move(item);
+        if (moved !== item) (copy ??= v.slice())[i] = moved;
+      });
+      return copy ?? v;
+    }
+    if (isLocation(v)) {
+      if (v.file !== file) return v;
+      const { start, end } = v.range;
+      return { ...v, range: { start: { ...start, line: start.line + lines }, end: { ...end, line: end.line + lines } } };
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(v)) {
+      const moved = move(item);
+      if (moved !== item) (copy ??= { ...v })[key] = moved;
+    }
+    return copy ?? v;
+  };
+  return lines === 0 ? value : (move(value) as T);
+}
