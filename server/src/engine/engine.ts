@@ -156,6 +156,11 @@ export class StructOpsEngine {
     return result;
   }
 
+  /** See WorkspaceIndex.rehearseEdit: runs the keystroke path once, changing nothing. */
+  rehearseEdit(file: string): void {
+    this.index.rehearseEdit(file);
+  }
+
   /** Re-reads a file from disk (saved, changed outside the editor, or a dependent of a change). */
   refreshFile(file: string): { facts?: FileFacts; dependents: string[] } {
     const previous = this.index.facts(file);

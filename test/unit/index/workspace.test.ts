@@ -5,10 +5,11 @@
 
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { forgetFunctionMemos } from '../../../server/src/engine/c/extract';
 import { bootIndexWorkers } from '../../../server/src/engine/index/workerBoot';
 import { WorkspaceIndex } from '../../../server/src/engine/index/workspace';
 import { fixturesDir, repoRoot } from '../c/helpers';
@@ -80,6 +81,21 @@ describe('incremental updates', () => {
 
     expect(index.removeFile(file)).toEqual([]);
     expect(index.facts(file)).toBeUndefined();
+  });
+
+  it('rehearses a keystroke in an open file without changing its facts or what the next keystroke gives', async () => {
+    const index = await indexFixtures(0);
+    const file = path.join(fixturesDir, 'stage1/tcp_cc_mistakes.bpf.c');
+    const text = readFileSync(file, 'utf8');
+    const facts = index.updateFile(file, text).facts;
+    index.rehearseEdit(file);
+    expect(index.facts(file)).toBe(facts);
+    const typed = text.replace('SEC(".struct_ops")', 'SEC(".struct_ops")\n');
+    const afterRehearsal = index.updateFile(file, typed).facts;
+    const fresh = await indexFixtures(0);
+    forgetFunctionMemos();
+    expect(afterRehearsal).toEqual(fresh.updateFile(file, typed).facts);
+    expect(afterRehearsal?.maps.map((m) => m.location.range.start.line)).not.toEqual(facts?.maps.map((m) => m.location.range.start.line));
   });
 });
 
