@@ -194,7 +194,7 @@ function commentOut(text: string, lines: readonly number[]): string {
  */
 export function sanitizeForParse(text: string, previous?: Sanitized): Sanitized {
   if (!previous) {
-    const whole = scan(text, 0, 0);
+    const whole = scan(text, 0, 0, 0);
     const resume = { source: text, lineStarts: whole.lineStarts, depths: whole.depths, reaches: whole.reaches };
     return { text: commentOut(whole.raw, whole.quietLines), sections: whole.sections, attributes: whole.attributes, macroCalls: whole.macroCalls, resume };
   }
@@ -206,7 +206,7 @@ export function sanitizeForParse(text: string, previous?: Sanitized): Sanitized 
   const k = lastAtOrBefore(reaches, change.start);
   const from = k >= 0 ? lineStarts[k] : 0;
   // Rejoined where neither scan has read ahead: the rest then reads and records the same.
-  const window = scan(text, from, k >= 0 ? depths[k] : 0, (lineStart, depth, reach) => {
+  const window = scan(text, from, k >= 0 ? depths[k] : 0, k >= 0 ? reaches[k] : 0, (lineStart, depth, reach) => {
     if (lineStart < change.newEnd || reach > lineStart) return false;
     const j = lastAtOrBefore(lineStarts, lineStart - delta);
     return j >= 0 && lineStarts[j] === lineStart - delta && depths[j] === depth && reaches[j] === lineStarts[j];
@@ -259,10 +259,11 @@ interface Scan {
 }
 
 /**
- * Scans `text` from `from`, a line start (or 0) where the bracket depth is `startDepth`, to the end
- * or to the first line start stepped on for which `rejoin` says the previous scan goes on alike.
+ * Scans `text` from `from`, a line start (or 0) where the bracket depth is `startDepth` and the
+ * scan had read up to `startReach`, to the end or to the first line start stepped on for which
+ * `rejoin` says the previous scan goes on alike.
  */
-function scan(text: string, from: number, startDepth: number, rejoin?: (lineStart: number, depth: number, reach: number) => boolean): Scan {
+function scan(text: string, from: number, startDepth: number, startReach: number, rejoin?: (lineStart: number, depth: number, reach: number) => boolean): Scan {
   const out: string[] = [];
   let copied = from;
   const sections: SectionNote[] = [];
@@ -273,7 +274,7 @@ function scan(text: string, from: number, startDepth: number, rejoin?: (lineStar
   const depths: number[] = [];
   const reaches: number[] = [];
   /** Past the last character read ahead of the scan (by a call's parenthesis match). */
-  const seen = { end: from };
+  const seen = { end: startReach };
   let depth = startDepth;
   let lineStart = from;
   let lineHasCode = false;
