@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFacts, forgetFunctionMemos, type ExtractOptions } from '../../../server/src/engine/c/extract';
 import type { CParser } from '../../../server/src/engine/c/parser';
 import { PreprocessorCache } from '../../../server/src/engine/c/preprocessor';
-import { fixturesDir, repoRoot, testParser } from './helpers';
+import { applyEdit, fixturesDir, randomEdit, repoRoot, testParser } from './helpers';
 
 let parser: CParser;
 beforeAll(async () => {
@@ -35,15 +35,7 @@ function fresh(file: string, text: string, extractOptions = options(file)) {
 /** Insertions that move lines, open comments, redefine macros and constants, or break syntax. */
 const snippets = ['x', '\n', ' ', '}', '{', '/*', '*/', '(', ';', '#define SEC(n)\n', 'enum { ZERO = 7 };\n', '#if 0\n', '#endif\n', '1', 'é'];
 
-const edit = fc.oneof(
-  fc.record({ at: fc.nat(), insert: fc.constantFrom(...snippets) }),
-  fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
-);
-
-function apply(text: string, e: { at: number; insert?: string; remove?: number }): string {
-  const at = e.at % (text.length + 1);
-  return e.insert !== undefined ? text.slice(0, at) + e.insert + text.slice(at) : text.slice(0, at) + text.slice(at + (e.remove ?? 0));
-}
+const edit = randomEdit(snippets, 12);
 
 describe('extractFacts function memo', () => {
   it.each(sources.map((f) => [path.relative(repoRoot, f), f]))('equals a fresh extraction after random edits: %s', (_name, file) => {
@@ -57,7 +49,7 @@ describe('extractFacts function memo', () => {
         const editor = { ...options(file), cache: new PreprocessorCache() };
         extractFacts(parser, file, text, { ...editor, editing: true });
         for (const e of edits) {
-          text = apply(text, e);
+          text = applyEdit(text, e);
           const withMemo = extractFacts(parser, file, text, editor);
           expect(withMemo).toEqual(fresh(file, text));
           extractFacts(parser, file, text, editor);

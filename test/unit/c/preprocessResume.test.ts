@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { preprocess, PreprocessorCache, type Preprocessed, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
-import { fixturesDir, repoRoot } from './helpers';
+import { applyEdit, fixturesDir, randomEdit, repoRoot } from './helpers';
 
 const headers: Record<string, string> = {
   '/src/helpers.h': ['#pragma once', '#define SEC(name) __attribute__((section(name), used))', '#define ADD(a, b) ((a) + (b))', '#define TWICE(x) ADD(x, x)', '#define ANSWER 42', '#define CALL(f, ...) f(__VA_ARGS__)', '#define PASTE(a, b) a ## b', '#define STR(x) #x', '#define NOTHING'].join('\n'),
@@ -73,15 +73,7 @@ const fixtures: [string, string, string][] = [
 /** Insertions that move lines, open and close comments, strings and calls, or add directives. */
 const snippets = ['x', '\n', ' ', '(', ')', ',', '/*', '*/', '//', '"', '\\\n', '#', '#define ANSWER 1\n', '#endif\n', 'ANSWER', 'TWICE(', 'ADD', 'LOCAL(1)\n', '}', 'é'];
 
-const edit = fc.oneof(
-  fc.record({ at: fc.nat(), insert: fc.constantFrom(...snippets) }),
-  fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
-);
-
-function apply(text: string, e: { at: number; insert?: string; remove?: number }): string {
-  const at = e.at % (text.length + 1);
-  return e.insert !== undefined ? text.slice(0, at) + e.insert + text.slice(at) : text.slice(0, at) + text.slice(at + (e.remove ?? 0));
-}
+const edit = randomEdit(snippets, 12);
 
 function optionsWith(cache: PreprocessorCache): PreprocessOptions {
   return { useCompileFlags: false, cache, resumable: true };
@@ -115,7 +107,7 @@ describe('preprocess resumed after an edit', () => {
         let text = original;
         let previous = preprocess(file, text, optionsWith(cache));
         for (const e of edits) {
-          text = apply(text, e);
+          text = applyEdit(text, e);
           const resumed = preprocess(file, text, { ...optionsWith(cache), previous });
           const scratch = preprocess(file, text, optionsWith(new PreprocessorCache({ readFile: (f) => headers[f] })));
           expect(observed(resumed)).toEqual(observed(scratch));

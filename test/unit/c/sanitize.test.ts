@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeForParse } from '../../../server/src/engine/c/sanitize';
-import { fixturesDir, repoRoot } from './helpers';
+import { applyEdit, fixturesDir, randomEdit, repoRoot } from './helpers';
 
 const lines = (text: string) => text.split('\n');
 
@@ -97,15 +97,7 @@ const texts: [string, string][] = [
 ];
 
 const snippets = ['x', '\n', ' '.repeat(20), '{', '}', '(', ')', '/*', '*/', '//', '"', "'", '\\', '#', 'SEC("s")', 'SEC(', '__attribute__((packed))', 'module_init(', '__always_inline'];
-const edit = fc.oneof(
-  fc.record({ at: fc.nat(), insert: fc.constantFrom(...snippets) }),
-  fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 30 }) }),
-);
-
-function apply(text: string, e: { at: number; insert?: string; remove?: number }): string {
-  const at = e.at % (text.length + 1);
-  return e.insert !== undefined ? text.slice(0, at) + e.insert + text.slice(at) : text.slice(0, at) + text.slice(at + (e.remove ?? 0));
-}
+const edit = randomEdit(snippets, 30);
 
 describe('sanitizeForParse after an edit', () => {
   it.each(texts)('equals sanitizing from scratch after random edits: %s', (_name, original) => {
@@ -114,7 +106,7 @@ describe('sanitizeForParse after an edit', () => {
         let text = original;
         let previous = sanitizeForParse(text);
         for (const e of edits) {
-          text = apply(text, e);
+          text = applyEdit(text, e);
           const resumed = sanitizeForParse(text, previous);
           expect(resumed).toEqual(sanitizeForParse(text));
           previous = resumed;
