@@ -4,6 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { preprocess, PreprocessorCache, type Preprocessed, type PreprocessOptions } from '../../../server/src/engine/c/preprocessor';
@@ -130,6 +132,25 @@ describe('preprocess resumed after an edit', () => {
     const after = edited.indexOf('p8(int a)');
     const location = resumed.origin.locate(resumed.text.indexOf('p8(int a)'), resumed.text.indexOf('p8(int a)') + 2);
     expect(location.range.start.line).toBe(edited.slice(0, after).split('\n').length - 1);
+  });
+
+  it('keeps no earlier run alive: each run leaves only its own state for the next', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const cache = new PreprocessorCache({ readFile: (f) => headers[f] });
+    const file = '/src/tail.bpf.c';
+    let previous = preprocess(file, tail, optionsWith(cache));
+    const first = new WeakRef(previous);
+    for (let i = 0; i < 4; i++) {
+      const resumed = preprocess(file, tail.replace('ADD(a, 7)', `ADD(a, 7${'7'.repeat(i + 1)})`), { ...optionsWith(cache), previous });
+      expect(resumed.resume?.macros).toBe(previous.resume?.macros);
+      previous = resumed;
+    }
+    // A WeakRef's target stays alive until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(first.deref()).toBeUndefined();
+    expect(previous.text).toContain('7777');
   });
 
   it('runs from scratch when the edit adds a directive, when a header changed, and for other options', () => {

@@ -293,7 +293,9 @@ const DEFAULT_MAX_DEPTH = 40;
 
 /** Never throws for bad input: unbalanced conditionals, #error and too-deep includes become problems. */
 export function preprocess(file: string, text: string, options: PreprocessOptions = {}): Preprocessed {
-  return (options.previous && preprocessAfterEdit(file, text, options.previous, options)) ?? new Run(file, text, options).run();
+  // A run's origin map keeps the run and its options: without `previous`, or every run would keep all before it.
+  const { previous, ...runOptions } = options;
+  return (previous && preprocessAfterEdit(file, text, previous, runOptions)) ?? new Run(file, text, runOptions).run();
 }
 
 /** Thrown when an edit window meets a directive: the run starts again from scratch. */
@@ -440,7 +442,8 @@ class Run {
     private readonly file: string,
     private readonly text: string,
     private readonly options: PreprocessOptions,
-    private readonly edit?: EditWindow,
+    /** Dropped when the run ends: its origin map keeps the run, which must not keep the runs before it. */
+    private edit?: EditWindow,
   ) {
     this.logger = options.logger ?? silentLogger;
     this.configEnabled = (options.kernelConfig ?? 'enabled') === 'enabled';
@@ -527,6 +530,7 @@ class Run {
     this.current = fs;
     this.emitFile(fs);
     const rejoined = edit.rejoined;
+    this.edit = undefined;
     if (!rejoined) {
       this.closeFile(fs);
       return this.result();
