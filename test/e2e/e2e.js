@@ -176,11 +176,18 @@ async function mapRow(pane, fx, timeoutMs = 30000) {
   const row = treeRow(pane, fx.map);
   const end = Date.now() + timeoutMs;
   while (Date.now() < end && !(await row.isVisible().catch(() => false))) {
+    // A pane collapsed by a stray click, or an object row scrolled out of view, hides the map.
+    const header = pane.locator('.pane-header').first();
+    if ((await header.isVisible().catch(() => false)) && (await header.getAttribute('aria-expanded').catch(() => null)) === 'false') await header.click();
     const obj = treeRow(pane, fx.file);
+    await obj.scrollIntoViewIfNeeded({ timeout: 500 }).catch(() => undefined);
     if ((await obj.isVisible().catch(() => false)) && (await obj.getAttribute('aria-expanded')) === 'false') await obj.locator('.monaco-tl-twistie').click(); // expand only (a click on the label would also open the file)
     await sleep(250);
   }
-  await row.waitFor({ timeout: 1000 });
+  if (!(await row.isVisible().catch(() => false))) {
+    const rows = await pane.getByRole('treeitem').allInnerTexts().catch(() => []);
+    throw new Error(`no visible row ${JSON.stringify(fx.map)} after ${timeoutMs / 1000}s; rows: ${JSON.stringify(rows.map(oneLine)).slice(0, 600)}`);
+  }
   return row;
 }
 
