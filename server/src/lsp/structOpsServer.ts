@@ -101,9 +101,9 @@ const PUBLISH_GAP_MS = 30;
 /** How often configured kernel BTF files are checked for changes. */
 const BTF_POLL_MS = 1000;
 
-
 /** Keystrokes rehearsed after the first index (StructOpsServer.rehearse): V8 has compiled the path after a few. */
 const REHEARSAL_ROUNDS = 4;
+
 export class StructOpsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly publisher: DiagnosticsPublisher;

@@ -5,9 +5,9 @@
 import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex, type Location } from '../common/location';
+import { LineIndex, linesBefore, type Location } from '../common/location';
 import { silentLogger, type Logger } from '../common/logger';
-import { changedSpan, type ChangedSpan } from '../common/textDiff';
+import { changedSpan, lastIndexAtOrBefore, type ChangedSpan } from '../common/textDiff';
 import { CompileFlagsFinder, noFlags, type CompileFlags } from './compileFlags';
 import type { Include, ParseProblem } from './facts';
 import { lexAt, MacroTable, parseDefine, skipBlanks, tokenize, TokenStream, type ExpansionHooks, type MacroDefinition, type Origin, type Token } from './macros';
@@ -251,8 +251,8 @@ interface OpenConditional {
 
 /** What a resumable run leaves for the next run over an edited text of its file. */
 export interface ResumableRun {
-  readonly file: string;
   readonly source: string;
+  /** The file and the options (optionsKey). */
   readonly optionsKey: string;
   readonly cache: PreprocessorCache;
   readonly generation: number;
@@ -304,7 +304,7 @@ const WINDOW_CLOSED = new Error('edit window met a directive');
 /** The run over `text` from the previous run over an earlier text; undefined where a run from scratch is needed. */
 function preprocessAfterEdit(file: string, text: string, previous: Preprocessed, options: PreprocessOptions): Preprocessed | undefined {
   const state = previous.resume;
-  if (!state || state.file !== file || state.cache !== options.cache || state.generation !== state.cache.generation) return undefined;
+  if (!state || state.cache !== options.cache || state.generation !== state.cache.generation) return undefined;
   if (state.optionsKey !== optionsKey(file, options)) return undefined;
   if (state.source === text) return previous;
   const change = changedSpan(state.source, text);
@@ -320,15 +320,7 @@ function preprocessAfterEdit(file: string, text: string, previous: Preprocessed,
 }
 
 function lastCheckpointAtOrBefore(checkpoints: readonly Checkpoint[], src: number): number {
-  let lo = 0;
-  let hi = checkpoints.length - 1;
-  if (hi < 0 || checkpoints[0].src > src) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (checkpoints[mid].src <= src) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastIndexAtOrBefore(checkpoints.length, src, (i) => checkpoints[i].src);
 }
 
 /** Argument tokens this close to the last one emitted keep the source's spacing between them (Run.emit). */
@@ -480,7 +472,6 @@ class Run {
 
   private result(): Preprocessed {
     const resume: ResumableRun | undefined = this.checkpoints && {
-      file: this.file,
       source: this.text,
       optionsKey: optionsKey(this.file, this.options),
       cache: this.cache,
@@ -540,7 +531,7 @@ class Run {
     const delta = rejoined.src - old.src;
     const outDelta = this.out.length - old.out;
     const problemDelta = this.problems.length - old.problems;
-    const lineDelta = countLines(this.text, change.start, change.newEnd) - countLines(state.source, change.start, change.oldEnd);
+    const lineDelta = linesBefore(this.text, change.newEnd, change.start) - linesBefore(state.source, change.oldEnd, change.start);
     const oldRejoinLine = lines.positionAt(rejoined.src).line - lineDelta;
     this.out.appendFrom(state.output, old.out, this.file, delta);
     const shiftOrigin = (o: Origin): Origin => (o.file === this.file && o.start >= old.src ? { ...o, start: o.start + delta, end: o.end + delta } : o);
@@ -1086,12 +1077,6 @@ function clangFinds(spelled: string): boolean {
   if (path.isAbsolute(spelled)) return false;
   if (CLANG_OWN_HEADERS.has(spelled)) return true;
   return [...CLANG_SYSTEM_DIRS, ...resourceDirs()].some((dir) => fs.existsSync(path.join(dir, spelled)));
-}
-
-function countLines(text: string, start: number, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function isActive(fs: FileState): boolean {

@@ -3,7 +3,7 @@
 // they said (section names, packed/aligned, module macros) is kept as notes with their offsets.
 // Long whitespace-only lines between top-level items become same-length comments (commentOut).
 
-import { changedSpan } from '../common/textDiff';
+import { changedSpan, lastIndexAtOrBefore } from '../common/textDiff';
 
 /** `SEC("x")`, `__section("x")` or `__attribute__((section("x")))`; `value` has adjacent literals joined. */
 export interface SectionNote {
@@ -199,6 +199,7 @@ export function sanitizeForParse(text: string, previous?: Sanitized): Sanitized 
     return { text: commentOut(whole.raw, whole.quietLines), sections: whole.sections, attributes: whole.attributes, macroCalls: whole.macroCalls, resume };
   }
   const { source, lineStarts, depths, reaches } = previous.resume;
+  const lastAtOrBefore = (sorted: readonly number[], value: number): number => lastIndexAtOrBefore(sorted.length, value, (i) => sorted[i]);
   if (source === text) return previous;
   const change = changedSpan(source, text);
   const delta = change.newEnd - change.oldEnd;
@@ -229,18 +230,6 @@ export function sanitizeForParse(text: string, previous?: Sanitized): Sanitized 
       reaches: [...reaches.slice(0, k + 1), ...window.reaches, ...tail.reaches],
     },
   };
-}
-
-function lastAtOrBefore(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  if (hi < 0 || sorted[0] > value) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid] <= value) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** What one scan from `from` to `end` found; `raw` is the text of [from, end) before commentOut. */

@@ -19,10 +19,10 @@ export interface Location {
 
 export const emptyRange: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-/** Line breaks before `offset`: counted, for a single query on a text too big to index (a LineIndex of a 2.8 MB vmlinux.h costs 30 ms cold). */
-export function linesBefore(text: string, offset: number): number {
+/** Line breaks before `offset` (from `from`): counted, for a single query on a text too big to index (a LineIndex of a 2.8 MB vmlinux.h costs 30 ms cold). */
+export function linesBefore(text: string, offset: number, from = 0): number {
   let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
   return lines;
 }
 

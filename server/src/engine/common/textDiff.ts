@@ -26,6 +26,22 @@ export interface ChangedSpan {
   readonly newEnd: number;
 }
 
+/**
+ * The last index `i` below `length` whose `at(i)` is at most `value`, -1 if none; `at` must not
+ * decrease (line starts, checkpoints and the like, searched for the one before an edit).
+ */
+export function lastIndexAtOrBefore(length: number, value: number, at: (index: number) => number): number {
+  if (length === 0 || at(0) > value) return -1;
+  let lo = 0;
+  let hi = length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at(mid) <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function changedSpan(before: string, after: string): ChangedSpan {
   const start = commonPrefixLength(before, after);
   const suffix = commonSuffixLength(before, after, Math.min(before.length, after.length) - start);
